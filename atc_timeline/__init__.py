@@ -1,0 +1,36 @@
+"""atc-timeline: a cancer patient's treatment history, from a YAML case file to a swimlane chart."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Why: `atc-timeline --help` should not pay for importing matplotlib and pandas, so the
+# public names are resolved on first use.
+_EXPORTS = {
+    "ChartOptions": "atc_timeline.api",
+    "figure_for_case": "atc_timeline.api",
+    "layout_case": "atc_timeline.api",
+    "render_case": "atc_timeline.api",
+    "write_atomic": "atc_timeline.api",
+    "CaseError": "atc_timeline.errors",
+    "CaseValidationError": "atc_timeline.errors",
+    "Issue": "atc_timeline.errors",
+    "compute_layout": "atc_timeline.layout",
+    "load_case": "atc_timeline.loading",
+    "load_case_text": "atc_timeline.loading",
+    "case_context": "atc_timeline.normalize",
+    "normalize_events": "atc_timeline.normalize",
+    "draw_timeline": "atc_timeline.render",
+    "figure_to_bytes": "atc_timeline.render",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'atc_timeline' has no attribute {name!r}")

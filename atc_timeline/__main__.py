@@ -1,0 +1,5 @@
+"""python -m atc_timeline."""
+
+from atc_timeline.cli import main
+
+main()

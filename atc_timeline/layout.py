@@ -1,0 +1,938 @@
+"""Place lanes, bars, markers and labels as plain data; no drawing happens here.
+
+Units: x is in days (matplotlib date numbers: days since 1970-01-01), y is in inches above
+the bottom of the plotting area. Label boxes are kept in figure inches so collision tests
+are exact. Text size comes from a `measure(text, points) -> (width_in, height_in)` callable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from atc_timeline.normalize import CaseContext
+
+Measure = Callable[[str, float], tuple[float, float]]
+
+EPOCH = dt.date(1970, 1, 1)
+ELLIPSIS = "\u2026"
+
+
+def day_number(value: Any) -> float:
+    """A date or Timestamp as days since 1970-01-01 (matplotlib's default date unit)."""
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    return float((value - EPOCH).days)
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle in figure inches."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def intersects(self, other: Box, pad: float = 0.0) -> bool:
+        """True when the boxes overlap by more than -pad."""
+        return not (
+            self.x1 + pad <= other.x0
+            or other.x1 + pad <= self.x0
+            or self.y1 + pad <= other.y0
+            or other.y1 + pad <= self.y0
+        )
+
+    def inside(self, other: Box) -> bool:
+        """True when this box lies within `other`."""
+        eps = 1e-6
+        return (
+            self.x0 >= other.x0 - eps
+            and self.y0 >= other.y0 - eps
+            and self.x1 <= other.x1 + eps
+            and self.y1 <= other.y1 + eps
+        )
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Font sizes (points) and spacing (inches) for one chart size."""
+
+    title: float = 20.0
+    subtitle: float = 12.5
+    lane: float = 13.0
+    label: float = 10.5
+    tick: float = 11.0
+    legend: float = 10.5
+    footnote: float = 9.0
+    bar_height: float = 0.30
+    row_gap: float = 0.10
+    marker_row: float = 0.30
+    lane_pad: float = 0.10
+    label_wrap: float = 1.9  # widest point label, inches
+
+    def scaled(self, factor: float) -> Sizes:
+        """Every size multiplied by factor (used to fit dense charts)."""
+        return Sizes(**{k: v * factor for k, v in self.__dict__.items()})
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One swimlane: its name and vertical extent in plot inches."""
+
+    name: str
+    y0: float
+    y1: float
+    index: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    """An interval drawn as a bar; fuzzy ends fade between the *_lo and *_hi days."""
+
+    event_id: str
+    kind: str
+    category: str
+    lane: str
+    start_lo: float
+    start_hi: float
+    end_lo: float
+    end_hi: float
+    y: float  # centre, plot inches
+    height: float
+    end_status: str  # date | ongoing | unknown
+    start_exact: bool
+    end_exact: bool
+    grade: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A point event: a marker at x, with a whisker from lo to hi when the date is partial."""
+
+    event_id: str
+    kind: str
+    style: str  # surgery, imaging:<response>, ae:<grade>, stop
+    lane: str
+    x: float
+    y: float
+    lo: float
+    hi: float
+    exact: bool
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text placed on the chart, with its box in figure inches."""
+
+    text: str
+    x: float  # anchor, days (or figure inches when role is figure-level)
+    y: float
+    ha: str
+    va: str
+    size: float
+    role: str  # lane, bar, phase, point, stop, cutoff, zero
+    box: Box
+    event_id: str = ""
+    full_text: str = ""
+    weight: str = "normal"
+    color_key: str = "text"
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A thin line from a marker to its displaced label, in data units (days, plot inches)."""
+
+    event_id: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend item; `key` names a style the renderer knows."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TimelineLayout:
+    """Everything the renderer needs, as plain data."""
+
+    width: float
+    height: float
+    axes: Box  # plotting area in figure inches
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    sizes: Sizes
+    title: str
+    subtitle: str
+    footnote: str
+    title_y: float
+    subtitle_y: float
+    footnote_y: float
+    legend_y: float  # top of the legend block, figure inches
+    legend_rows: tuple[tuple[LegendEntry, ...], ...]
+    legend_col_x: tuple[tuple[float, ...], ...]
+    cutoff_x: float
+    cutoff_status: str
+    zero_x: float
+    zero_label: str
+    relative_label: str
+    lanes: tuple[Lane, ...]
+    bars: tuple[Bar, ...]
+    phases: tuple[Bar, ...]
+    markers: tuple[Marker, ...]
+    labels: tuple[Label, ...]
+    leaders: tuple[Leader, ...]
+    arrows: tuple[tuple[str, float, float], ...]  # (event id, x at cut-off, y)
+    event_ids: tuple[str, ...] = field(default=())
+
+    def day_to_inch(self, x: float) -> float:
+        """Figure inches for a day number."""
+        x0, x1 = self.xlim
+        return self.axes.x0 + (x - x0) / (x1 - x0) * (self.axes.x1 - self.axes.x0)
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    """Size and text of the chart."""
+
+    width: float = 13.333
+    height: float = 7.5
+    title: str | None = None
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+
+def wrap_text(text: str, width: float, size: float, measure: Measure, max_lines: int) -> str:
+    """Greedy word wrap to `width` inches and at most `max_lines`, ending in an ellipsis if cut."""
+    words = text.split()
+    if not words:
+        return ""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if current and measure(candidate, size)[0] > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1] + ELLIPSIS
+    return "\n".join(truncate(line, width, size, measure) for line in lines)
+
+
+def truncate(text: str, width: float, size: float, measure: Measure) -> str:
+    """Cut `text` to fit `width` inches, ending in an ellipsis; '' if not even that fits."""
+    if measure(text, size)[0] <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(text[:mid].rstrip() + ELLIPSIS, size)[0] <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        return ""
+    return text[:lo].rstrip() + ELLIPSIS
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+@dataclass
+class _Geometry:
+    """Mutable scratch state while one layout attempt runs."""
+
+    left: float
+    right: float
+    x0: float
+    x1: float
+
+    def inch(self, day: float) -> float:
+        return self.left + (day - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
+
+    def day(self, inch: float) -> float:
+        return self.x0 + (inch - self.left) / (self.right - self.left) * (self.x1 - self.x0)
+
+    def per_inch(self) -> float:
+        return (self.x1 - self.x0) / (self.right - self.left)
+
+
+@dataclass
+class _LanePlan:
+    name: str
+    bar_rows: list[list[dict[str, Any]]]
+    points: list[dict[str, Any]]
+    tiers: int
+    height: float
+
+
+def compute_layout(
+    events: pd.DataFrame,
+    context: CaseContext,
+    measure: Measure,
+    options: LayoutOptions | None = None,
+    sizes: Sizes | None = None,
+) -> TimelineLayout:
+    """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
+    options = options or LayoutOptions()
+    base = sizes or Sizes()
+    # Try the most readable settings first: full size with many label lines, then smaller
+    # text, then fewer label lines, then labels that may shrink to nothing (the marker and
+    # its SVG <title> still carry the finding).
+    for factor in (1.0, 0.92, 0.85, 0.78):
+        for max_tiers in (8, 6, 4, 3, 2):
+            attempt = _attempt(events, context, measure, options, base.scaled(factor), max_tiers, False)
+            if attempt is not None:
+                return attempt
+    # Too dense for every label: give point lanes the tiers the height allows and keep the
+    # size that labels the most events (the marker and its SVG <title> carry the rest).
+    best: tuple[int, float, TimelineLayout] | None = None
+    for factor in (0.92, 0.85, 0.78, 0.72, 0.66):
+        attempt = _attempt(events, context, measure, options, base.scaled(factor), 0, True)
+        if attempt is not None:
+            shown = sum(1 for label in attempt.labels if label.role == "point")
+            if best is None or shown > best[0]:
+                best = (shown, factor, attempt)
+    if best is not None:
+        return best[2]
+    # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
+    # crowd) rather than failing the render or dropping data.
+    last = _attempt(events, context, measure, options, base.scaled(0.6), 1, True, force=True)
+    assert last is not None
+    return last
+
+
+def _text_box(x_in: float, y_in: float, w: float, h: float, ha: str, va: str) -> Box:
+    x0 = {"left": x_in, "center": x_in - w / 2, "right": x_in - w}[ha]
+    y0 = {"bottom": y_in, "center": y_in - h / 2, "top": y_in - h}[va]
+    return Box(x0, y0, x0 + w, y0 + h)
+
+
+def _attempt(
+    events: pd.DataFrame,
+    context: CaseContext,
+    measure: Measure,
+    options: LayoutOptions,
+    s: Sizes,
+    max_tiers: int,
+    allow_empty: bool,
+    force: bool = False,
+) -> TimelineLayout | None:
+    width, height = options.width, options.height
+    margin = 0.2
+    title = options.title or context.title
+    title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
+    title_h = measure(title_text, s.title)[1]
+    subtitle = wrap_text(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
+    subtitle_h = measure(subtitle, s.subtitle)[1] if subtitle else 0.0
+    footnote = ""
+    if context.source:
+        footnote = wrap_text("Source: " + context.source, width - 2 * margin, s.footnote, measure, 2)
+    footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
+
+    # Left margin: lane names, wrapped to two lines at most.
+    lane_names = list(context.lanes)
+    lane_texts = {n: wrap_text(n, 1.9 * s.lane / 13.0, s.lane, measure, 2) for n in lane_names}
+    lane_w = max((measure(t, s.lane)[0] for t in lane_texts.values()), default=0.5)
+    left = margin + lane_w + 0.15
+    right = width - margin - 0.1
+
+    # Horizontal range: first event to the cut-off, with room for ongoing arrows.
+    starts = [day_number(v) for v in events["start_lo"]] if len(events) else []
+    ends = [day_number(v) for v in events["end_hi"]] if len(events) else []
+    cutoff = day_number(context.data_cutoff)
+    zero = day_number(context.time_zero)
+    lo = min([*starts, cutoff, zero])
+    hi = max([*ends, cutoff])
+    span = max(hi - lo, 60.0)
+    arrow_in = 0.3
+    g = _Geometry(left, right, lo - 0.02 * span, hi + 0.02 * span)
+    # Widen the right end so an ongoing arrow past the cut-off still fits.
+    g.x1 = hi + 0.02 * span + arrow_in * g.per_inch()
+
+    # Vertical budget (figure inches from the top).
+    tick_band = s.tick / 72 * 2.6
+    top_axis_band = tick_band + s.tick / 72 * 1.4  # ticks plus the "months since" label
+    title_y = height - margin
+    subtitle_y = title_y - title_h - 0.06
+    axes_top = subtitle_y - subtitle_h - 0.12 - top_axis_band
+    legend_entries = _legend_entries(events, context)
+    legend_rows, legend_cols, legend_h = _legend_rows(legend_entries, left, right, s, measure)
+    footnote_y = margin + footnote_h
+    legend_y = footnote_y + (0.12 if footnote else 0.0) + legend_h
+    axes_bottom = legend_y + 0.12 + tick_band
+    axes_h = axes_top - axes_bottom
+    if axes_h < 0.5 and not force:
+        return None
+    axes_h = max(axes_h, 0.5)
+    axes = Box(left, axes_bottom, right, axes_bottom + axes_h)
+    band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
+
+    available = axes_h - band
+    if allow_empty:
+        # Tiers for point labels come out of whatever height the bars leave free.
+        bare = [_plan_lane(name, events, g, s, measure, 0, True) for name in lane_names]
+        fixed = sum(p.height for p in bare if p is not None)
+        point_lanes = sum(1 for p in bare if p is not None and p.points)
+        if point_lanes:
+            room = (available - fixed) / (point_lanes * _line_height(s, measure))
+            max_tiers = max(1, min(8, int(room)))
+    plans = [_plan_lane(name, events, g, s, measure, max_tiers, allow_empty or force) for name in lane_names]
+    if any(p is None for p in plans):
+        return None
+    lane_plans = [p for p in plans if p is not None]
+    needed = sum(p.height for p in lane_plans)
+    if needed > available and not force:
+        return None
+    extra = max(available - needed, 0.0) / max(len(lane_plans), 1)
+    scale = min(1.0, available / needed) if needed else 1.0
+
+    lanes: list[Lane] = []
+    bars: list[Bar] = []
+    phases: list[Bar] = []
+    markers: list[Marker] = []
+    labels: list[Label] = []
+    leaders: list[Leader] = []
+    arrows: list[tuple[str, float, float]] = []
+    y_top = available
+    for index, plan in enumerate(lane_plans):
+        lane_h = plan.height * scale + extra
+        y0 = y_top - lane_h
+        lanes.append(Lane(plan.name, y0, y_top, index))
+        lane_label = lane_texts[plan.name]
+        lw, lh = measure(lane_label, s.lane)
+        lane_center = axes_bottom + y0 + lane_h / 2
+        labels.append(Label(
+            lane_label, left - 0.12, lane_center, "right", "center", s.lane, "lane",
+            _text_box(left - 0.12, lane_center, lw, lh, "right", "center"), weight="bold",
+            full_text=plan.name,
+        ))
+        # Content sits centred in the lane; padding absorbs the spare height.
+        content_top = y_top - (lane_h - plan.height * scale) / 2 - s.lane_pad * scale
+        _place_lane(plan, content_top, axes_bottom, g, s, scale, measure,
+                    bars, phases, markers, labels, leaders, arrows, events)
+        y_top = y0
+
+    # Cut-off and time-zero lines carry labels in the top band of the axes.
+    band_y = axes_bottom + axes_h - band / 2
+    status = {"alive": "alive", "deceased": "deceased", "unknown": "status unknown"}[context.status]
+    cutoff_text = f"Data cut-off {context.cutoff_text} \u00b7 {status}"
+    if context.status == "deceased" and context.death_date is not None:
+        cutoff_text = f"Died {pd.Timestamp(context.death_date).strftime('%d %b %Y').lstrip('0')}"
+    cw, ch = measure(cutoff_text, s.label)
+    cx = g.inch(cutoff) - 0.06
+    ha = "right"
+    if cx - cw < left + 0.02:
+        cx, ha = g.inch(cutoff) + 0.06, "left"
+    cbox = _text_box(cx, band_y, cw, ch, ha, "center")
+    labels.append(Label(cutoff_text, g.day(cx), band_y - axes_bottom, ha, "center", s.label,
+                        "cutoff", cbox, color_key="cutoff"))
+    zero_text = context.time_zero_label.capitalize()
+    zw, zh = measure(zero_text, s.label)
+    zx = g.inch(zero) + 0.06
+    zbox = _text_box(zx, band_y, zw, zh, "left", "center")
+    if not zbox.intersects(cbox, 0.1) and zbox.x1 <= right:
+        labels.append(Label(zero_text, g.day(zx), band_y - axes_bottom, "left", "center", s.label,
+                            "zero", zbox, color_key="muted"))
+
+    relative = f"Months since {context.time_zero_label}"
+    return TimelineLayout(
+        width=width, height=height, axes=axes, xlim=(g.x0, g.x1), ylim=(0.0, axes_h), sizes=s,
+        title=title_text, subtitle=subtitle, footnote=footnote, title_y=title_y,
+        subtitle_y=subtitle_y, footnote_y=footnote_y, legend_y=legend_y,
+        legend_rows=legend_rows, legend_col_x=legend_cols, cutoff_x=cutoff,
+        cutoff_status=context.status, zero_x=zero, zero_label=context.time_zero_label,
+        relative_label=relative, lanes=tuple(lanes), bars=tuple(bars), phases=tuple(phases),
+        markers=tuple(markers), labels=tuple(labels), leaders=tuple(leaders),
+        arrows=tuple(arrows), event_ids=tuple(events["event_id"].tolist()),
+    )
+
+
+# ----------------------------------------------------------------------------- lanes
+
+
+def _bar_text(row: dict[str, Any]) -> str:
+    """Name and dose for a bar; the lane label already names single-drug lanes."""
+    parts = []
+    if row["label"] != row["lane"]:
+        parts.append(row["label"])
+    if row["detail"]:
+        parts.append(row["detail"])
+    if row["kind"] == "adverse_event" and not pd.isna(row["grade"]):
+        parts.insert(1 if parts else 0, f"G{int(row['grade'])}")
+    return " \u00b7 ".join(parts)
+
+
+def _point_text(row: dict[str, Any]) -> list[str]:
+    """Label candidates for a point event, from most to least informative."""
+    if row["kind"] == "imaging":
+        head = row["label"]
+        if row["response"]:
+            head = f"{row['response']} \u00b7 {head}"
+        full = f"{head}: {row['detail']}" if row["detail"] else head
+        return [full, head, row["response"] or row["label"]]
+    if row["kind"] == "adverse_event":
+        grade = f"G{int(row['grade'])} " if not pd.isna(row["grade"]) else ""
+        full = f"{grade}{row['label']}"
+        if row["immune_related"]:
+            full += " (irAE)"
+        return [full, f"{grade}{row['label']}", grade.strip() or row["label"]]
+    full = f"{row['label']}: {row['detail']}" if row["detail"] else row["label"]
+    return [full, row["label"], row["label"]]
+
+
+def _plan_lane(
+    name: str,
+    events: pd.DataFrame,
+    g: _Geometry,
+    s: Sizes,
+    measure: Measure,
+    max_tiers: int,
+    allow_empty: bool,
+) -> _LanePlan | None:
+    """Pack a lane's bars into rows and its point labels into tiers; None if they cannot fit."""
+    lane_events = events[events["lane"] == name]
+    interval_rows = [
+        r for r in lane_events.to_dict("records") if r["is_interval"] and r["kind"] != "phase"
+    ]
+    point_rows = [r for r in lane_events.to_dict("records") if not r["is_interval"]]
+    gap = 0.08
+    rows: list[list[dict[str, Any]]] = []
+    for row in interval_rows:
+        spec = _bar_spec(row, events, g, s, measure)
+        for packed in rows:
+            if all(spec["x1"] + gap <= other["x0"] or other["x1"] + gap <= spec["x0"] for other in packed):
+                packed.append(spec)
+                break
+        else:
+            rows.append([spec])
+    points = [{"row": r, "texts": _point_text(r)} for r in point_rows]
+    tiers = 0
+    if points:
+        tiers = _place_points(points, g, s, measure, max_tiers, allow_empty)
+        if tiers < 0:
+            return None
+    row_h = s.bar_height + s.row_gap
+    height = 2 * s.lane_pad + len(rows) * row_h
+    if points:
+        height += s.marker_row + tiers * _line_height(s, measure)
+    return _LanePlan(name, rows, points, tiers, height)
+
+
+def _bar_spec(
+    row: dict[str, Any], events: pd.DataFrame, g: _Geometry, s: Sizes, measure: Measure
+) -> dict[str, Any]:
+    """Decide where a bar's text goes and how much room the bar takes horizontally."""
+    x0 = g.inch(day_number(row["start_lo"]))
+    x1 = g.inch(day_number(row["end_hi"]))
+    if row["end_status"] == "ongoing":
+        x1 += 0.3
+    pad = 0.06
+    text = _bar_text(row)
+    spec: dict[str, Any] = {"row": row, "x0": x0, "x1": x1, "text": "", "text_at": "inside",
+                            "full": text, "stop": "", "stop_at": "right"}
+    has_phases = bool((events["parent_id"] == row["event_id"]).any())
+    inner = max(x1 - x0 - 2 * pad, 0.0)
+    if text:
+        w = measure(text, s.label)[0]
+        if w <= inner and not has_phases:
+            spec["text"] = text
+        else:
+            # Outside: right of the bar if it fits in the axes, else left of it.
+            if x1 + pad + w <= g.right - 0.02:
+                spec.update(text=text, text_at="right")
+            elif x0 - pad - w >= g.left + 0.02:
+                spec.update(text=text, text_at="left")
+            else:
+                room = max(g.right - 0.02 - x1 - pad, x0 - pad - g.left - 0.02, inner)
+                cut = truncate(text, room, s.label, measure)
+                at = "right" if room == g.right - 0.02 - x1 - pad else "left" if room != inner else "inside"
+                spec.update(text=cut, text_at=at if not has_phases or at != "inside" else "right")
+                if has_phases and at == "inside":
+                    spec["text"] = ""
+            w = measure(spec["text"], s.label)[0] if spec["text"] else 0.0
+            if spec["text_at"] == "right":
+                x1 = x1 + pad + w
+            elif spec["text_at"] == "left":
+                x0 = x0 - pad - w
+    if row["stop_reason"]:
+        stop = f"\u2715 {row['stop_reason']}"
+        w = measure(stop, s.label)[0]
+        start = x1 + 0.1
+        if start + w > g.right - 0.02:
+            stop = truncate(stop, max(g.right - 0.02 - start, 0.0), s.label, measure)
+            w = measure(stop, s.label)[0] if stop else 0.0
+        spec["stop"] = stop
+        spec["stop_full"] = row["stop_reason"]
+        if stop:
+            x1 = start + w
+    spec["x0"], spec["x1"] = x0, x1
+    return spec
+
+
+def _line_height(s: Sizes, measure: Measure) -> float:
+    """Height of one tier of point labels: a line of label text plus leading."""
+    return measure("Ag", s.label)[1] * 1.25
+
+
+def _place_points(
+    points: list[dict[str, Any]],
+    g: _Geometry,
+    s: Sizes,
+    measure: Measure,
+    max_tiers: int,
+    allow_empty: bool,
+) -> int:
+    """Choose text and tiers for each point label so no two overlap; returns tiers used or -1.
+
+    Tiers are one text line high; a two-line label takes two adjacent tiers.
+    """
+    line = _line_height(s, measure)
+    ordered = sorted(points, key=lambda p: (day_number(p["row"]["start_lo"]), p["row"]["order"]))
+    variants = [_label_variants(p["texts"], s, measure) for p in ordered]
+    levels = max(len(v) for v in variants)
+    # Why: a lane reads best when its labels share one level of detail, so try every label
+    # at full detail first, then every label one step shorter, and so on.
+    best: tuple[int, list[tuple[str, int, float, float]]] | None = None
+    for level in range(levels):
+        result = _greedy_tiers(ordered, variants, level, g, measure, s, line, max_tiers)
+        shown = sum(1 for r in result if r[0])
+        if shown == len(ordered):
+            best = (shown, result)
+            break
+        if best is None or shown > best[0]:
+            best = (shown, result)
+    assert best is not None
+    if best[0] < len(ordered) and not allow_empty:
+        return -1
+    used = 0
+    for point, (text, tier, bx0, bx1) in zip(ordered, best[1], strict=True):
+        point.update(text=text, tier=tier, bx0=bx0, bx1=bx1, full=point["texts"][0])
+        if text:
+            used = max(used, tier + max(1, math.ceil(measure(text, s.label)[1] / line - 0.05)))
+    return used
+
+
+def _greedy_tiers(
+    ordered: list[dict[str, Any]],
+    variants: list[list[str]],
+    level: int,
+    g: _Geometry,
+    measure: Measure,
+    s: Sizes,
+    line: float,
+    max_tiers: int,
+) -> list[tuple[str, int, float, float]]:
+    """Place labels left to right in the lowest free tier; '' where none fits."""
+    placed: list[tuple[int, float, float]] = []  # (tier, x0, x1) in inches
+    gap = 0.08
+    result: list[tuple[str, int, float, float]] = []
+    for point, options in zip(ordered, variants, strict=True):
+        x = g.inch(_mid(point["row"]))
+        choice: tuple[str, int, float, float] | None = None
+        for text in options[min(level, len(options) - 1):]:
+            w, h = measure(text, s.label)
+            span = max(1, math.ceil(h / line - 0.05))
+            for tier in range(max_tiers - span + 1):
+                for ha in ("center", "left", "right"):
+                    bx0 = {"center": x - w / 2, "left": x - 0.05, "right": x + 0.05 - w}[ha]
+                    bx0 = min(max(bx0, g.left + 0.02), g.right - 0.02 - w)
+                    bx1 = bx0 + w
+                    if bx0 < g.left:
+                        continue
+                    if any(
+                        tier <= t < tier + span and not (bx1 + gap <= a or b + gap <= bx0)
+                        for t, a, b in placed
+                    ):
+                        continue
+                    choice = (text, tier, bx0, bx1)
+                    placed.extend((t, bx0, bx1) for t in range(tier, tier + span))
+                    break
+                if choice:
+                    break
+            if choice:
+                break
+        result.append(choice or ("", 0, x, x))
+    return result
+
+
+def _label_variants(texts: Sequence[str], s: Sizes, measure: Measure) -> list[str]:
+    """Wrapped full text, one truncated line, the short form, then the shortest form."""
+    full = texts[0]
+    variants = [wrap_text(full, s.label_wrap, s.label, measure, 2)]
+    variants.append(truncate(full, s.label_wrap, s.label, measure))
+    variants.extend(truncate(t, s.label_wrap * 0.6, s.label, measure) for t in texts[1:])
+    return [v for v in dict.fromkeys(variants) if v]
+
+
+def _mid(row: dict[str, Any]) -> float:
+    return (day_number(row["start_lo"]) + day_number(row["start_hi"])) / 2
+
+
+def _place_lane(
+    plan: _LanePlan,
+    content_top: float,
+    axes_bottom: float,
+    g: _Geometry,
+    s: Sizes,
+    scale: float,
+    measure: Measure,
+    bars: list[Bar],
+    phases: list[Bar],
+    markers: list[Marker],
+    labels: list[Label],
+    leaders: list[Leader],
+    arrows: list[tuple[str, float, float]],
+    events: pd.DataFrame,
+) -> None:
+    """Turn a lane plan into bars, markers and labels at concrete positions."""
+    row_h = (s.bar_height + s.row_gap) * scale
+    bar_h = s.bar_height * scale
+    y = content_top
+    for packed in plan.bar_rows:
+        center = y - row_h / 2
+        for spec in packed:
+            row = spec["row"]
+            bar = _bar_from_row(row, center, bar_h)
+            bars.append(bar)
+            if row["end_status"] == "ongoing":
+                arrows.append((row["event_id"], bar.end_hi, center))
+            for _, phase in events[events["parent_id"] == row["event_id"]].iterrows():
+                phase_bar = _bar_from_row(phase.to_dict(), center, bar_h)
+                phases.append(phase_bar)
+                _phase_label(phase.to_dict(), phase_bar, g, s, measure, axes_bottom, labels)
+            _bar_labels(spec, bar, g, s, measure, axes_bottom, labels, markers)
+        y -= row_h
+    if not plan.points:
+        return
+    # Labels rise in tiers above a marker row at the bottom of the points section.
+    tier_h = _line_height(s, measure) * scale
+    marker_y = y - plan.tiers * tier_h - s.marker_row * scale / 2
+    marker_top = marker_y + s.marker_row * scale / 2 - 0.02
+    for point in plan.points:
+        row = point["row"]
+        mid = _mid(row)
+        markers.append(Marker(
+            row["event_id"], row["kind"], _marker_style(row), plan.name, mid, marker_y,
+            day_number(row["start_lo"]), day_number(row["start_hi"]), bool(row["start_exact"]),
+            title=_title_text(row),
+        ))
+        text = point["text"]
+        if not text:
+            continue
+        w, h = measure(text, s.label)
+        y_bottom = marker_top + point["tier"] * tier_h
+        x_in = point["bx0"]
+        box = Box(x_in, axes_bottom + y_bottom, x_in + w, axes_bottom + y_bottom + h)
+        labels.append(Label(
+            text, g.day(x_in), y_bottom, "left", "bottom", s.label, "point", box,
+            event_id=row["event_id"], full_text=_title_text(row),
+        ))
+        mx = g.inch(mid)
+        if point["tier"] > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
+            lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)
+            leaders.append(Leader(row["event_id"], mid, marker_y + 0.09 * scale, g.day(lx), y_bottom))
+
+
+def _title_text(row: dict[str, Any]) -> str:
+    """The full, untruncated description of an event (SVG <title>)."""
+    when = row["start_text"]
+    if row["is_interval"]:
+        when = f"{row['start_text']} to {row['end_text']}"
+    text = _point_text(row)[0] if not row["is_interval"] else (_bar_text(row) or row["label"])
+    if row["label"] not in text:
+        text = f"{row['label']}: {text}"
+    if row["stop_reason"]:
+        text += f"; stopped: {row['stop_reason']}"
+    return f"{text} ({when})"
+
+
+def _marker_style(row: dict[str, Any]) -> str:
+    if row["kind"] == "imaging":
+        return f"imaging:{row['response'] or 'finding'}"
+    if row["kind"] == "adverse_event":
+        return f"ae:{int(row['grade']) if not pd.isna(row['grade']) else 0}"
+    return "surgery"
+
+
+def _bar_from_row(row: dict[str, Any], center: float, height: float) -> Bar:
+    grade = None if pd.isna(row["grade"]) else int(row["grade"])
+    return Bar(
+        event_id=row["event_id"], kind=row["kind"], category=row["category"], lane=row["lane"],
+        start_lo=day_number(row["start_lo"]), start_hi=day_number(row["start_hi"]),
+        end_lo=day_number(row["end_lo"]), end_hi=day_number(row["end_hi"]), y=center,
+        height=height, end_status=row["end_status"], start_exact=bool(row["start_exact"]),
+        end_exact=bool(row["end_exact"]), grade=grade, title=_title_text(row),
+    )
+
+
+def _bar_labels(
+    spec: dict[str, Any], bar: Bar, g: _Geometry, s: Sizes, measure: Measure,
+    axes_bottom: float, labels: list[Label], markers: list[Marker],
+) -> None:
+    row = spec["row"]
+    pad = 0.06
+    y = bar.y
+    bx0, bx1 = g.inch(bar.start_lo), g.inch(bar.end_hi)
+    if bar.end_status == "ongoing":
+        bx1 += 0.3
+    if spec["text"]:
+        w, h = measure(spec["text"], s.label)
+        if spec["text_at"] == "inside":
+            x_in, ha = (bx0 + bx1) / 2, "center"
+        elif spec["text_at"] == "right":
+            x_in, ha = bx1 + pad, "left"
+        else:
+            x_in, ha = bx0 - pad, "right"
+        box = _text_box(x_in, axes_bottom + y, w, h, ha, "center")
+        labels.append(Label(
+            spec["text"], g.day(x_in), y, ha, "center", s.label, "bar", box,
+            event_id=row["event_id"], full_text=bar.title,
+            color_key="on_bar" if spec["text_at"] == "inside" else "text",
+        ))
+    if spec["stop"]:
+        stop_x = bx1 + 0.1
+        if spec["text_at"] == "right" and spec["text"]:
+            stop_x = bx1 + pad + measure(spec["text"], s.label)[0] + 0.1
+        w, h = measure(spec["stop"], s.label)
+        box = _text_box(stop_x, axes_bottom + y, w, h, "left", "center")
+        labels.append(Label(
+            spec["stop"], g.day(stop_x), y, "left", "center", s.label, "stop", box,
+            event_id=row["event_id"], full_text=f"Stopped: {row['stop_reason']}", color_key="stop",
+        ))
+
+
+def _phase_label(
+    row: dict[str, Any], bar: Bar, g: _Geometry, s: Sizes, measure: Measure,
+    axes_bottom: float, labels: list[Label],
+) -> None:
+    # Dose text sits on the part of the segment whose dates are certain, or failing that
+    # between the middles of its two uncertain edges.
+    x0 = g.inch(bar.start_hi)
+    x1 = g.inch(bar.end_lo if bar.end_status != "ongoing" else bar.end_hi)
+    w_needed = measure(row["label"], s.label)[0]
+    if x1 - x0 - 0.12 < w_needed:
+        x0 = g.inch((bar.start_lo + bar.start_hi) / 2)
+        x1 = g.inch((bar.end_lo + bar.end_hi) / 2 if bar.end_status != "ongoing" else bar.end_hi)
+    room = x1 - x0 - 0.12
+    text = truncate(row["label"], room, s.label, measure) if room > 0 else ""
+    if not text:
+        return
+    w, h = measure(text, s.label)
+    x_in = (x0 + x1) / 2
+    box = _text_box(x_in, axes_bottom + bar.y, w, h, "center", "center")
+    labels.append(Label(
+        text, g.day(x_in), bar.y, "center", "center", s.label, "phase", box,
+        event_id=row["event_id"], full_text=f"{row['label']} {row['detail']} ({row['start_text']} to {row['end_text']})".strip(),
+        color_key="on_bar",
+    ))
+
+
+# ----------------------------------------------------------------------------- legend
+
+
+def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEntry]:
+    """Only what is on the chart, in a fixed reading order."""
+    entries: list[LegendEntry] = []
+    bars = events[events["is_interval"] & (events["kind"] != "phase")]
+    names = {
+        "chemotherapy": "Chemotherapy", "radiotherapy": "Radiotherapy", "targeted": "Targeted therapy",
+        "immunotherapy": "Immunotherapy", "hormonal": "Hormonal therapy", "other": "Other therapy",
+        "adverse_event": "Adverse event (duration)",
+    }
+    for category, text in names.items():
+        if (bars["category"] == category).any():
+            entries.append(LegendEntry(f"bar:{category}", text))
+    if (events["kind"] == "procedure").any():
+        entries.append(LegendEntry("surgery", "Surgery / procedure"))
+    responses = {
+        "baseline": "Baseline", "CR": "CR", "PR": "PR", "SD": "SD", "PD": "PD", "NE": "NE",
+        "iCR": "iCR", "iPR": "iPR", "iSD": "iSD", "iUPD": "iUPD", "iCPD": "iCPD",
+    }
+    imaging = events[events["kind"] == "imaging"]
+    if (imaging["response"] == "").any():
+        entries.append(LegendEntry("imaging:finding", "Imaging finding"))
+    for code, text in responses.items():
+        if (imaging["response"] == code).any():
+            entries.append(LegendEntry(f"imaging:{code}", text))
+    ae_points = events[(events["kind"] == "adverse_event") & ~events["is_interval"]]
+    grades = sorted({int(g) for g in ae_points["grade"].dropna()})
+    for grade in grades:
+        entries.append(LegendEntry(f"ae:{grade}", f"AE grade {grade}"))
+    if ae_points["grade"].isna().any():
+        entries.append(LegendEntry("ae:0", "AE, grade not reported"))
+    if not bool(events["start_exact"].all() and events["end_exact"].all()):
+        entries.append(LegendEntry("fuzzy", "Faded edge / whisker: date known only to month or year, or approximate"))
+    if (events["end_status"] == "ongoing").any():
+        entries.append(LegendEntry("ongoing", "Ongoing at data cut-off"))
+    if events["stop_reason"].ne("").any():
+        entries.append(LegendEntry("stop", "Stopped (reason)"))
+    return entries
+
+
+def _legend_rows(
+    entries: list[LegendEntry], left: float, right: float, s: Sizes, measure: Measure
+) -> tuple[tuple[tuple[LegendEntry, ...], ...], tuple[tuple[float, ...], ...], float]:
+    """Flow legend entries into rows that fit the plot width; returns rows, x positions, height."""
+    handle = s.legend / 72 * 2.2
+    gap = 0.25
+    rows: list[list[LegendEntry]] = []
+    xs: list[list[float]] = []
+    x = left
+    for entry in entries:
+        w = handle + measure(entry.text, s.legend)[0]
+        if rows and x + w <= right:
+            rows[-1].append(entry)
+            xs[-1].append(x)
+        else:
+            rows.append([entry])
+            xs.append([left])
+            x = left
+        x = xs[-1][-1] + w + gap
+    row_h = s.legend / 72 * 1.7
+    return (
+        tuple(tuple(r) for r in rows),
+        tuple(tuple(v) for v in xs),
+        len(rows) * row_h,
+    )
+
+
+def legend_row_height(s: Sizes) -> float:
+    """Height of one legend row in inches."""
+    return s.legend / 72 * 1.7
+
+
+def legend_handle_width(s: Sizes) -> float:
+    """Width reserved for a legend symbol in inches."""
+    return s.legend / 72 * 2.2
+
+
+def months_between(a: float, b: float) -> float:
+    """Months (of 30.4375 days) from day a to day b."""
+    return (b - a) / 30.4375
+
+
+def nice_month_step(span_months: float) -> int:
+    """A tick step in months that gives 4-12 ticks over the span."""
+    for step in (1, 2, 3, 6, 12, 24, 36, 60, 120):
+        if span_months / step <= 12:
+            return step
+    return int(math.ceil(span_months / 12 / 12) * 12)

@@ -1,0 +1,306 @@
+"""The validated case model (case-file format version 1), built with pydantic v2."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+from atc_timeline.dates import DATE_PATTERN, PartialDate, parse_date
+
+SCHEMA_ID = "atc-timeline/1"
+
+Sex = Literal["male", "female", "other", "unknown"]
+Status = Literal["alive", "deceased", "unknown"]
+Schedule = Literal["QD", "BID", "QW", "Q2W", "Q3W", "Q4W", "ONCE"]
+DrugClass = Literal["chemotherapy", "targeted", "immunotherapy", "hormonal", "other"]
+Response = Literal[
+    "baseline", "CR", "PR", "SD", "PD", "NE", "iCR", "iPR", "iSD", "iUPD", "iCPD"
+]
+Action = Literal[
+    "none", "dose_reduced", "drug_interrupted", "drug_withdrawn", "symptomatic_treatment", "unknown"
+]
+EndKeyword = Literal["ongoing", "unknown"]
+
+SCHEDULE_TEXT: dict[str, str] = {
+    "QD": "once daily",
+    "BID": "twice daily",
+    "QW": "weekly",
+    "Q2W": "every 2 weeks",
+    "Q3W": "every 3 weeks",
+    "Q4W": "every 4 weeks",
+    "ONCE": "single dose",
+}
+
+
+def _to_date(value: object) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    return parse_date(value)
+
+
+def _to_end(value: object) -> PartialDate | str:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, str) and value.strip() in ("ongoing", "unknown"):
+        return value.strip()
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise ValueError(
+            f"'{value}' is not an end date; write a date (2018-04), 'ongoing' or 'unknown'"
+        ) from None
+
+
+def _date_text(value: PartialDate | str) -> str:
+    return value.iso() if isinstance(value, PartialDate) else value
+
+
+_DATE_SCHEMA = {
+    "type": "string",
+    "pattern": DATE_PATTERN,
+    "description": "2017-08-30, 2017-10 or 2017, optionally followed by ~ or ?",
+}
+
+Date = Annotated[
+    PartialDate,
+    BeforeValidator(_to_date),
+    PlainSerializer(_date_text, return_type=str),
+    WithJsonSchema(_DATE_SCHEMA),
+]
+EndDate = Annotated[
+    PartialDate | EndKeyword,
+    BeforeValidator(_to_end),
+    PlainSerializer(_date_text, return_type=str),
+    WithJsonSchema(
+        {"anyOf": [_DATE_SCHEMA, {"type": "string", "enum": ["ongoing", "unknown"]}]}
+    ),
+]
+Text = Annotated[str, Field(min_length=1)]
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_period(start: PartialDate, end: PartialDate | str | None, what: str) -> None:
+    if isinstance(end, PartialDate) and end.upper() < start.lower():
+        raise ValueError(f"end: {what} ends {end.iso()} before it starts {start.iso()}")
+
+
+class CaseInfo(_Item):
+    """Identification of the case and its follow-up."""
+
+    id: Id
+    title: Text
+    source: str | None = None
+    data_cutoff: Date | None = None
+    time_zero: str | None = Field(
+        default=None, description="'diagnosis' (default), an item id, or a date"
+    )
+
+
+class Patient(_Item):
+    """Demographics and vital status at the data cut-off."""
+
+    age: int | None = Field(default=None, ge=0, le=130)
+    sex: Sex = "unknown"
+    status: Status = "unknown"
+    death_date: Date | None = None
+
+    @model_validator(mode="after")
+    def _death(self) -> Patient:
+        if self.death_date is not None and self.status != "deceased":
+            raise ValueError("death_date: a death date is given but status is not 'deceased'")
+        return self
+
+
+class Metastasis(_Item):
+    """A metastatic site and when it was found."""
+
+    site: Text
+    date: Date | None = None
+    source: str | None = None
+
+
+class Diagnosis(_Item):
+    """The cancer diagnosis."""
+
+    label: Text
+    date: Date | None = None
+    histology: str | None = None
+    molecular: list[Text] = Field(default_factory=list)
+    metastases: list[Metastasis] = Field(default_factory=list)
+    source: str | None = None
+
+
+class Procedure(_Item):
+    """A point-in-time procedure: surgery, biopsy."""
+
+    id: Id
+    label: Text
+    date: Date
+    outcome: str | None = None
+    lane: str | None = None
+    source: str | None = None
+
+
+class Radiotherapy(_Item):
+    """A radiotherapy course."""
+
+    id: Id
+    label: Text
+    start: Date
+    end: EndDate | None = None
+    site: str | None = None
+    dose_per_fraction: float | None = Field(default=None, gt=0, description="Gy per fraction")
+    fractions: int | None = Field(default=None, gt=0)
+    total_dose: float | None = Field(default=None, gt=0, description="Gy")
+    lane: str | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Radiotherapy:
+        _check_period(self.start, self.end, "the course")
+        return self
+
+    def dose_text(self) -> str | None:
+        """'2.0 Gy x 28 fractions (56 Gy)' from whatever dose fields are given."""
+        if self.dose_per_fraction is not None and self.fractions is not None:
+            total = self.total_dose or self.dose_per_fraction * self.fractions
+            return f"{self.dose_per_fraction:.1f} Gy \u00d7 {self.fractions} ({total:g} Gy)"
+        if self.total_dose is not None:
+            return f"{self.total_dose:g} Gy"
+        return None
+
+
+class Phase(_Item):
+    """A stretch of one drug at one dose and schedule."""
+
+    start: Date
+    dose: str | None = None
+    schedule: Schedule | None = None
+    source: str | None = None
+
+    def dose_text(self) -> str:
+        """'240 mg Q2W'."""
+        return " ".join(part for part in (self.dose, self.schedule) if part)
+
+
+class Medication(_Item):
+    """A systemic therapy: one drug or regimen over one period."""
+
+    id: Id
+    label: Text
+    drug: str | None = None
+    class_: DrugClass = Field(default="other", alias="class")
+    start: Date
+    end: EndDate | None = None
+    dose: str | None = None
+    schedule: Schedule | None = None
+    phases: list[Phase] = Field(default_factory=list)
+    stop_reason: str | None = None
+    outcome: str | None = None
+    lane: str | None = None
+    source: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _period(self) -> Medication:
+        _check_period(self.start, self.end, "the medication")
+        for index, phase in enumerate(self.phases):
+            if phase.start.upper() < self.start.lower():
+                raise ValueError(
+                    f"phases: phase {index + 1} starts {phase.start.iso()}, "
+                    f"before the drug starts {self.start.iso()}"
+                )
+            if isinstance(self.end, PartialDate) and phase.start.lower() > self.end.upper():
+                raise ValueError(
+                    f"phases: phase {index + 1} starts {phase.start.iso()}, "
+                    f"after the drug ends {self.end.iso()}"
+                )
+            if index and phase.start.upper() < self.phases[index - 1].start.lower():
+                raise ValueError(
+                    f"phases: phase {index + 1} starts before phase {index}; list them in order"
+                )
+        return self
+
+    def dose_text(self) -> str:
+        """'40 mg QD' for a single-phase drug."""
+        return " ".join(part for part in (self.dose, self.schedule) if part)
+
+
+class Imaging(_Item):
+    """An imaging study and what it showed."""
+
+    id: Id
+    date: Date
+    modality: Text
+    site: str | None = None
+    finding: str | None = None
+    response: Response | None = None
+    lane: str | None = None
+    source: str | None = None
+
+
+class AdverseEvent(_Item):
+    """An adverse event, graded by CTCAE."""
+
+    id: Id
+    term: Text
+    grade: int | None = Field(default=None, ge=1, le=5, description="CTCAE grade 1-5")
+    start: Date
+    end: EndDate | None = None
+    suspect: list[str] = Field(default_factory=list, description="medication ids")
+    immune_related: bool = False
+    action: Action | None = None
+    lane: str | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> AdverseEvent:
+        _check_period(self.start, self.end, "the adverse event")
+        return self
+
+
+class Display(_Item):
+    """Presentation choices kept with the case."""
+
+    lanes: list[Text] = Field(default_factory=list)
+
+
+class Case(_Item):
+    """One patient's case file."""
+
+    schema_: Literal["atc-timeline/1"] = Field(alias="schema")
+    case: CaseInfo
+    patient: Patient = Field(default_factory=Patient)
+    diagnosis: Diagnosis
+    procedures: list[Procedure] = Field(default_factory=list)
+    radiotherapy: list[Radiotherapy] = Field(default_factory=list)
+    medications: list[Medication] = Field(default_factory=list)
+    imaging: list[Imaging] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    display: Display = Field(default_factory=Display)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def items(self) -> list[Any]:
+        """Every item that carries an id, in file order."""
+        return [
+            *self.procedures,
+            *self.radiotherapy,
+            *self.medications,
+            *self.imaging,
+            *self.adverse_events,
+        ]

@@ -1,0 +1,301 @@
+"""Flatten a Case into one events DataFrame with a fixed column contract, plus case-level context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from atc_timeline.dates import PartialDate, parse_date
+from atc_timeline.model import SCHEDULE_TEXT, Case, Medication
+
+# The column contract of the events frame: one row per drawable event, sorted by
+# (start_lo, order). Dates are the earliest/latest plausible day of each end, so a
+# month-precision start "2017-10" has start_lo=2017-10-01 and start_hi=2017-10-31.
+EVENT_COLUMNS: dict[str, str] = {
+    "event_id": "string",  # unique; phases are "<medication id>--phase-<n>"
+    "parent_id": "string",  # the medication a phase belongs to; "" otherwise
+    "kind": "string",  # procedure | radiotherapy | medication | phase | imaging | adverse_event
+    "category": "string",  # surgery, radiotherapy, chemotherapy, targeted, immunotherapy, ...
+    "lane": "string",
+    "label": "string",  # the item's name
+    "detail": "string",  # dose, finding or outcome text shown next to the name
+    "start_lo": "datetime64[ns]",
+    "start_hi": "datetime64[ns]",
+    "end_lo": "datetime64[ns]",  # for point events equal to start_lo
+    "end_hi": "datetime64[ns]",
+    "start_text": "string",  # the date as written, e.g. "2017-10~"
+    "end_text": "string",  # a date, "ongoing", "unknown" or "" for point events
+    "start_exact": "bool",  # day precision, not approximate or uncertain
+    "end_exact": "bool",
+    "is_interval": "bool",
+    "end_status": "string",  # date | ongoing | unknown | point
+    "response": "string",  # RECIST/iRECIST code or ""
+    "grade": "Int64",  # CTCAE grade or <NA>
+    "immune_related": "bool",
+    "stop_reason": "string",
+    "source": "string",
+    "order": "int64",  # position in the file, for stable ties
+}
+
+DEFAULT_LANES = {
+    "procedure": "Surgery",
+    "radiotherapy": "Radiotherapy",
+    "chemotherapy": "Chemotherapy",
+    "imaging": "Imaging",
+    "adverse_event": "Adverse events",
+}
+BOTTOM_LANES = ("Imaging", "Adverse events")
+# Only actions that change treatment are worth chart space; the rest stay in the title.
+_ACTION_TEXT = {
+    "dose_reduced": "dose reduced",
+    "drug_interrupted": "drug interrupted",
+    "drug_withdrawn": "drug withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """Case-level facts the chart needs beyond the events: titles, cut-off, time zero."""
+
+    case_id: str
+    title: str
+    subtitle: str
+    source: str
+    data_cutoff: dt.date
+    cutoff_text: str
+    status: str
+    death_date: dt.date | None
+    time_zero: dt.date
+    time_zero_label: str
+    lanes: tuple[str, ...]
+
+
+def _ts(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def _span(value: PartialDate) -> tuple[dt.date, dt.date]:
+    return value.bounds()
+
+
+def _row(**values: Any) -> dict[str, Any]:
+    defaults: dict[str, Any] = {
+        "parent_id": "",
+        "detail": "",
+        "end_text": "",
+        "end_exact": True,
+        "response": "",
+        "grade": pd.NA,
+        "immune_related": False,
+        "stop_reason": "",
+        "source": "",
+    }
+    return {**defaults, **values}
+
+
+def _interval(
+    start: PartialDate,
+    end: PartialDate | str | None,
+    cutoff: dt.date,
+    point_if_open: bool = False,
+) -> dict[str, Any]:
+    """Start/end bounds for an item; 'ongoing' runs to the cut-off, 'unknown' fades to it."""
+    start_lo, start_hi = _span(start)
+    values: dict[str, Any] = {
+        "start_lo": _ts(start_lo),
+        "start_hi": _ts(start_hi),
+        "start_text": start.iso(),
+        "start_exact": start.exact,
+    }
+    if end is None and point_if_open:
+        return {**values, "end_lo": _ts(start_lo), "end_hi": _ts(start_hi), "end_text": "",
+                "end_exact": start.exact, "is_interval": False, "end_status": "point"}
+    if isinstance(end, PartialDate):
+        end_lo, end_hi = _span(end)
+        return {**values, "end_lo": _ts(max(end_lo, start_lo)), "end_hi": _ts(max(end_hi, start_hi)),
+                "end_text": end.iso(), "end_exact": end.exact, "is_interval": True, "end_status": "date"}
+    if end == "ongoing":
+        last = max(cutoff, start_hi)
+        return {**values, "end_lo": _ts(last), "end_hi": _ts(last), "end_text": "ongoing",
+                "end_exact": True, "is_interval": True, "end_status": "ongoing"}
+    # "unknown" or missing: it ended somewhere between its start and the cut-off.
+    return {**values, "end_lo": _ts(start_hi), "end_hi": _ts(max(cutoff, start_hi)),
+            "end_text": "unknown", "end_exact": False, "is_interval": True, "end_status": "unknown"}
+
+
+def _medication_lane(med: Medication) -> str:
+    if med.lane:
+        return med.lane
+    if med.class_ == "chemotherapy":
+        return DEFAULT_LANES["chemotherapy"]
+    return med.label
+
+
+def _dates(case: Case) -> list[PartialDate]:
+    found: list[PartialDate] = []
+    for item in case.items():
+        for field in ("date", "start", "end"):
+            value = getattr(item, field, None)
+            if isinstance(value, PartialDate):
+                found.append(value)
+    if case.diagnosis.date is not None:
+        found.append(case.diagnosis.date)
+    return found
+
+
+def data_cutoff(case: Case) -> dt.date:
+    """The last day of follow-up: the cut-off, death, or the last dated fact."""
+    if case.case.data_cutoff is not None:
+        return case.case.data_cutoff.upper()
+    if case.patient.death_date is not None:
+        return case.patient.death_date.upper()
+    dates = _dates(case)
+    return max(d.upper() for d in dates) if dates else dt.date.today()
+
+
+def _time_zero(case: Case) -> tuple[dt.date, str]:
+    """Resolve case.time_zero ('diagnosis', an item id or a date) to a day and a label."""
+    choice = case.case.time_zero or "diagnosis"
+    if choice == "diagnosis":
+        if case.diagnosis.date is not None:
+            return case.diagnosis.date.lower(), "diagnosis"
+        dates = _dates(case)
+        first = min(d.lower() for d in dates) if dates else data_cutoff(case)
+        return first, "first event"
+    for item in case.items():
+        if item.id == choice:
+            start = getattr(item, "start", None) or item.date
+            label = getattr(item, "label", None) or getattr(item, "term", None) or item.id
+            return start.lower(), f"start of {label}"
+    return parse_date(choice).lower(), parse_date(choice).display()
+
+
+def _subtitle(case: Case) -> str:
+    parts: list[str] = []
+    sex = {"male": "man", "female": "woman"}.get(case.patient.sex, "patient")
+    if case.patient.age is not None:
+        parts.append(f"{case.patient.age}-year-old {sex}")
+    elif sex != "patient":
+        parts.append(sex.capitalize())
+    diagnosis = case.diagnosis.label
+    if case.diagnosis.date is not None:
+        diagnosis += f", diagnosed {case.diagnosis.date.display()}"
+    parts.append(diagnosis)
+    if case.diagnosis.molecular:
+        parts.append(", ".join(case.diagnosis.molecular))
+    if case.diagnosis.metastases:
+        parts.append("metastases: " + ", ".join(m.site for m in case.diagnosis.metastases))
+    return " \u00b7 ".join(parts)
+
+
+def lane_order(events: pd.DataFrame, requested: list[str]) -> tuple[str, ...]:
+    """Lanes named in display.lanes first, then treatment lanes by first event, then imaging and AEs."""
+    present = list(dict.fromkeys(events.sort_values(["start_lo", "order"])["lane"].tolist()))
+    ordered = [lane for lane in requested if lane in present]
+    rest = [lane for lane in present if lane not in ordered]
+    treatment = [lane for lane in rest if lane not in BOTTOM_LANES]
+    bottom = [lane for lane in BOTTOM_LANES if lane in rest]
+    return tuple(ordered + treatment + bottom)
+
+
+def case_context(case: Case, events: pd.DataFrame) -> CaseContext:
+    """Gather the case-level facts the layout needs."""
+    cutoff = data_cutoff(case)
+    zero, zero_label = _time_zero(case)
+    if case.case.data_cutoff is not None:
+        cutoff_text = case.case.data_cutoff.display()
+    else:
+        cutoff_text = pd.Timestamp(cutoff).strftime("%b %Y")
+    return CaseContext(
+        case_id=case.case.id,
+        title=case.case.title,
+        subtitle=_subtitle(case),
+        source=case.case.source or "",
+        data_cutoff=cutoff,
+        cutoff_text=cutoff_text,
+        status=case.patient.status,
+        death_date=case.patient.death_date.lower() if case.patient.death_date else None,
+        time_zero=zero,
+        time_zero_label=zero_label,
+        lanes=lane_order(events, list(case.display.lanes)),
+    )
+
+
+def normalize_events(case: Case) -> pd.DataFrame:
+    """Case -> events DataFrame following EVENT_COLUMNS, sorted by start then file order."""
+    cutoff = data_cutoff(case)
+    rows: list[dict[str, Any]] = []
+    for proc in case.procedures:
+        rows.append(_row(
+            event_id=proc.id, kind="procedure", category="surgery",
+            lane=proc.lane or DEFAULT_LANES["procedure"], label=proc.label,
+            detail=proc.outcome or "", source=proc.source or "",
+            **_interval(proc.date, None, cutoff, point_if_open=True),
+        ))
+    for rt in case.radiotherapy:
+        detail = rt.dose_text() or rt.site or ""
+        rows.append(_row(
+            event_id=rt.id, kind="radiotherapy", category="radiotherapy",
+            lane=rt.lane or DEFAULT_LANES["radiotherapy"], label=rt.label, detail=detail,
+            source=rt.source or "", **_interval(rt.start, rt.end, cutoff),
+        ))
+    for med in case.medications:
+        lane = _medication_lane(med)
+        bar = _interval(med.start, med.end, cutoff)
+        rows.append(_row(
+            event_id=med.id, kind="medication", category=med.class_, lane=lane, label=med.label,
+            detail="" if med.phases else med.dose_text(), stop_reason=med.stop_reason or "",
+            source=med.source or "", **bar,
+        ))
+        rows.extend(_phase_rows(med, lane, bar))
+    for image in case.imaging:
+        detail = ", ".join(p for p in (image.site, image.finding) if p) if image.finding else (image.site or "")
+        rows.append(_row(
+            event_id=image.id, kind="imaging", category="imaging",
+            lane=image.lane or DEFAULT_LANES["imaging"], label=image.modality,
+            detail=image.finding or detail, response=image.response or "", source=image.source or "",
+            **_interval(image.date, None, cutoff, point_if_open=True),
+        ))
+    for ae in case.adverse_events:
+        rows.append(_row(
+            event_id=ae.id, kind="adverse_event", category="adverse_event",
+            lane=ae.lane or DEFAULT_LANES["adverse_event"], label=ae.term,
+            detail=_ACTION_TEXT.get(ae.action or "", ""),
+            grade=ae.grade if ae.grade is not None else pd.NA, immune_related=ae.immune_related,
+            source=ae.source or "", **_interval(ae.start, ae.end, cutoff, point_if_open=True),
+        ))
+    return _frame(rows)
+
+
+def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per dose phase; each runs from its start to the next phase (or the drug's end)."""
+    rows: list[dict[str, Any]] = []
+    for index, phase in enumerate(med.phases):
+        start_lo, start_hi = _span(phase.start)
+        if index + 1 < len(med.phases):
+            nxt = med.phases[index + 1].start
+            end_lo, end_hi = (_ts(d) for d in _span(nxt))
+            end_text, end_exact, status = nxt.iso(), nxt.exact, "date"
+        else:
+            end_lo, end_hi = bar["end_lo"], bar["end_hi"]
+            end_text, end_exact, status = bar["end_text"], bar["end_exact"], bar["end_status"]
+        schedule = SCHEDULE_TEXT.get(phase.schedule or "", "")
+        rows.append(_row(
+            event_id=f"{med.id}--phase-{index + 1}", parent_id=med.id, kind="phase",
+            category=med.class_, lane=lane, label=phase.dose_text() or f"phase {index + 1}",
+            detail=schedule, source=phase.source or "",
+            start_lo=max(_ts(start_lo), bar["start_lo"]), start_hi=max(_ts(start_hi), bar["start_lo"]),
+            end_lo=end_lo, end_hi=end_hi, start_text=phase.start.iso(), end_text=end_text,
+            start_exact=phase.start.exact, end_exact=end_exact, is_interval=True, end_status=status,
+        ))
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[c for c in EVENT_COLUMNS if c != "order"])
+    frame["order"] = range(len(frame))
+    frame = frame.astype(EVENT_COLUMNS)
+    return frame.sort_values(["start_lo", "order"], kind="stable").reset_index(drop=True)

@@ -297,11 +297,15 @@ def compute_layout(
     # Try the most readable settings first: full size with many label lines, then smaller
     # text, then fewer label lines, then labels that may shrink to nothing (the marker and
     # its SVG <title> still carry the finding).
-    for factor in (1.0, 0.92, 0.85, 0.78):
-        for max_tiers in (8, 6, 4, 3, 2):
-            attempt = _attempt(events, context, measure, options, base.scaled(factor), max_tiers, False)
-            if attempt is not None:
-                return attempt
+    # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
+    for level in range(3):
+        for factor in (1.0, 0.92, 0.85, 0.78):
+            for max_tiers in (8, 6, 4, 3, 2):
+                attempt = _attempt(
+                    events, context, measure, options, base.scaled(factor), max_tiers, False, level=level
+                )
+                if attempt is not None:
+                    return attempt
     # Too dense for every label: give point lanes the tiers the height allows and keep the
     # size that labels the most events (the marker and its SVG <title> carry the rest).
     best: tuple[int, float, TimelineLayout] | None = None
@@ -335,6 +339,7 @@ def _attempt(
     max_tiers: int,
     allow_empty: bool,
     force: bool = False,
+    level: int | None = None,
 ) -> TimelineLayout | None:
     width, height = options.width, options.height
     margin = 0.2
@@ -395,7 +400,10 @@ def _attempt(
         if point_lanes:
             room = (available - fixed) / (point_lanes * _line_height(s, measure))
             max_tiers = max(1, min(8, int(room)))
-    plans = [_plan_lane(name, events, g, s, measure, max_tiers, allow_empty or force) for name in lane_names]
+    plans = [
+        _plan_lane(name, events, g, s, measure, max_tiers, allow_empty or force, level)
+        for name in lane_names
+    ]
     if any(p is None for p in plans):
         return None
     lane_plans = [p for p in plans if p is not None]
@@ -507,6 +515,7 @@ def _plan_lane(
     measure: Measure,
     max_tiers: int,
     allow_empty: bool,
+    level: int | None = None,
 ) -> _LanePlan | None:
     """Pack a lane's bars into rows and its point labels into tiers; None if they cannot fit."""
     lane_events = events[events["lane"] == name]
@@ -527,7 +536,7 @@ def _plan_lane(
     points = [{"row": r, "texts": _point_text(r)} for r in point_rows]
     tiers = 0
     if points:
-        tiers = _place_points(points, g, s, measure, max_tiers, allow_empty)
+        tiers = _place_points(points, g, s, measure, max_tiers, allow_empty, level)
         if tiers < 0:
             return None
     row_h = s.bar_height + s.row_gap
@@ -600,6 +609,7 @@ def _place_points(
     measure: Measure,
     max_tiers: int,
     allow_empty: bool,
+    level: int | None = None,
 ) -> int:
     """Choose text and tiers for each point label so no two overlap; returns tiers used or -1.
 
@@ -608,18 +618,28 @@ def _place_points(
     line = _line_height(s, measure)
     ordered = sorted(points, key=lambda p: (day_number(p["row"]["start_lo"]), p["row"]["order"]))
     variants = [_label_variants(p["texts"], s, measure) for p in ordered]
-    levels = max(len(v) for v in variants)
-    # Why: a lane reads best when its labels share one level of detail, so try every label
-    # at full detail first, then every label one step shorter, and so on.
+    # Why: crowding is local. Every label starts at full detail; only labels that could not
+    # be placed, and their neighbours, step down to a shorter text, round by round.
+    start = 0 if level is None else level
+    detail = [min(start, len(v) - 1) for v in variants]
+    xs = [g.inch(_mid(p["row"])) for p in ordered]
     best: tuple[int, list[tuple[str, int, float, float]]] | None = None
-    for level in range(levels):
-        result = _greedy_tiers(ordered, variants, level, g, measure, s, line, max_tiers)
+    for _ in range(4 * max((len(v) for v in variants), default=1) + 4):
+        result = _greedy_tiers(ordered, variants, detail, g, measure, s, line, max_tiers)
         shown = sum(1 for r in result if r[0])
-        if shown == len(ordered):
-            best = (shown, result)
-            break
         if best is None or shown > best[0]:
             best = (shown, result)
+        failed = [i for i, r in enumerate(result) if not r[0]]
+        if not failed:
+            break
+        changed = False
+        for i in failed:
+            for j, xj in enumerate(xs):
+                if abs(xj - xs[i]) <= s.label_wrap and detail[j] < len(variants[j]) - 1:
+                    detail[j] += 1
+                    changed = True
+        if not changed:
+            break
     assert best is not None
     if best[0] < len(ordered) and not allow_empty:
         return -1
@@ -631,40 +651,68 @@ def _place_points(
     return used
 
 
+def _segment_hits_box(seg: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    """True when the segment (x0, y0, x1, y1) passes through the box (x0, y0, x1, y1)."""
+    sx0, sy0, sx1, sy1 = seg
+    bx0, by0, bx1, by1 = box
+    steps = 24
+    for i in range(steps + 1):
+        t = i / steps
+        x, y = sx0 + (sx1 - sx0) * t, sy0 + (sy1 - sy0) * t
+        if bx0 < x < bx1 and by0 < y < by1:
+            return True
+    return False
+
+
 def _greedy_tiers(
     ordered: list[dict[str, Any]],
     variants: list[list[str]],
-    level: int,
+    detail: list[int],
     g: _Geometry,
     measure: Measure,
     s: Sizes,
     line: float,
     max_tiers: int,
 ) -> list[tuple[str, int, float, float]]:
-    """Place labels left to right in the lowest free tier; '' where none fits."""
-    placed: list[tuple[int, float, float]] = []  # (tier, x0, x1) in inches
+    """Place labels left to right in the lowest free tier; '' where none fits.
+
+    Coordinates here are inches across and tier lines up (0 = just above the markers). A
+    raised or shifted label hangs on a leader from its marker; leaders may not cross labels.
+    """
+    boxes: list[tuple[float, float, float, float]] = []
+    leaders: list[tuple[float, float, float, float]] = []
     gap = 0.08
     result: list[tuple[str, int, float, float]] = []
-    for point, options in zip(ordered, variants, strict=True):
+    for point, options, level in zip(ordered, variants, detail, strict=True):
         x = g.inch(_mid(point["row"]))
         choice: tuple[str, int, float, float] | None = None
-        for text in options[min(level, len(options) - 1):]:
+        for text in options[level : level + 1]:
             w, h = measure(text, s.label)
             span = max(1, math.ceil(h / line - 0.05))
+            near = [x - w / 2, x - 0.05, x + 0.05 - w]
+            # Raised labels may also slide sideways; their leaders then run at a slant.
+            far = [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)]
             for tier in range(max_tiers - span + 1):
-                for ha in ("center", "left", "right"):
-                    bx0 = {"center": x - w / 2, "left": x - 0.05, "right": x + 0.05 - w}[ha]
-                    bx0 = min(max(bx0, g.left + 0.02), g.right - 0.02 - w)
-                    bx1 = bx0 + w
+                for start in near if tier == 0 else near + far:
+                    bx0 = min(max(start, g.left + 0.02), g.right - 0.02 - w)
                     if bx0 < g.left:
                         continue
-                    if any(
-                        tier <= t < tier + span and not (bx1 + gap <= a or b + gap <= bx0)
-                        for t, a, b in placed
-                    ):
+                    bx1 = bx0 + w
+                    box = (bx0 - gap / 2, tier + 0.02, bx1 + gap / 2, tier + span - 0.02)
+                    if any(_boxes_overlap(box, other) for other in boxes):
+                        continue
+                    lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
+                    leader = None
+                    if tier > 0 or not (bx0 <= x <= bx1):
+                        leader = (x, -0.3, lx, float(tier))
+                        if any(_segment_hits_box(leader, other) for other in boxes):
+                            continue
+                    if any(_segment_hits_box(other, box) for other in leaders):
                         continue
                     choice = (text, tier, bx0, bx1)
-                    placed.extend((t, bx0, bx1) for t in range(tier, tier + span))
+                    boxes.append(box)
+                    if leader:
+                        leaders.append(leader)
                     break
                 if choice:
                     break
@@ -672,6 +720,10 @@ def _greedy_tiers(
                 break
         result.append(choice or ("", 0, x, x))
     return result
+
+
+def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 
 def _label_variants(texts: Sequence[str], s: Sizes, measure: Measure) -> list[str]:
@@ -726,7 +778,7 @@ def _place_lane(
     # Labels rise in tiers above a marker row at the bottom of the points section.
     tier_h = _line_height(s, measure) * scale
     marker_y = y - plan.tiers * tier_h - s.marker_row * scale / 2
-    marker_top = marker_y + s.marker_row * scale / 2 - 0.02
+    marker_top = marker_y + s.marker_row * scale / 2 + 0.02
     for point in plan.points:
         row = point["row"]
         mid = _mid(row)

@@ -35,8 +35,7 @@ class ChartOptions:
         """Refuse sizes that cannot hold a chart."""
         if not (2.0 <= self.width <= 60.0) or not (1.5 <= self.height <= 60.0):
             raise CaseError(
-                f"--width/--height of {self.width:g} x {self.height:g} in is outside "
-                "2-60 x 1.5-60 inches"
+                f"--width/--height of {self.width:g} x {self.height:g} in is outside 2-60 x 1.5-60 inches"
             )
         if not 20 <= self.dpi <= 1200:
             raise CaseError(f"--dpi {self.dpi:g} is outside 20-1200")
@@ -91,6 +90,12 @@ def render_case(
     return figure_to_bytes(fig, fmt, dpi=options.dpi)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write bytes to path via a temporary file and rename, so no half-written file remains."""
     path = Path(path)
@@ -101,6 +106,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes 0600 files; a chart should get the usual permissions.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -62,10 +62,16 @@ def render(
     case_file: Annotated[Path, typer.Argument(help="The YAML case file.", show_default=False)],
     output: Annotated[
         str | None,
-        typer.Option("-o", "--output", help="Output file (.png, .svg, .pdf), or - for stdout. "
-                     "Default: the case file's name with .png, in the current folder."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file (.png, .svg, .pdf), or - for stdout. "
+            "Default: the case file's name with .png, in the current folder.",
+        ),
     ] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="png, svg or pdf (overrides the extension).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="png, svg or pdf (overrides the extension).")
+    ] = None,
     dpi: Annotated[float, typer.Option(help="Resolution of PNG output, dots per inch.")] = 150,
     width: Annotated[float, typer.Option(help="Chart width in inches (default: 16:9 slide).")] = 13.333,
     height: Annotated[float, typer.Option(help="Chart height in inches.")] = 7.5,

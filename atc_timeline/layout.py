@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pandas as pd
 
@@ -401,8 +401,7 @@ def _attempt(
             room = (available - fixed) / (point_lanes * _line_height(s, measure))
             max_tiers = max(1, min(8, int(room)))
     plans = [
-        _plan_lane(name, events, g, s, measure, max_tiers, allow_empty or force, level)
-        for name in lane_names
+        _plan_lane(name, events, g, s, measure, max_tiers, allow_empty or force, level) for name in lane_names
     ]
     if any(p is None for p in plans):
         return None
@@ -428,15 +427,38 @@ def _attempt(
         lane_label = lane_texts[plan.name]
         lw, lh = measure(lane_label, s.lane)
         lane_center = axes_bottom + y0 + lane_h / 2
-        labels.append(Label(
-            lane_label, left - 0.12, lane_center, "right", "center", s.lane, "lane",
-            _text_box(left - 0.12, lane_center, lw, lh, "right", "center"), weight="bold",
-            full_text=plan.name,
-        ))
+        labels.append(
+            Label(
+                lane_label,
+                left - 0.12,
+                lane_center,
+                "right",
+                "center",
+                s.lane,
+                "lane",
+                _text_box(left - 0.12, lane_center, lw, lh, "right", "center"),
+                weight="bold",
+                full_text=plan.name,
+            )
+        )
         # Content sits centred in the lane; padding absorbs the spare height.
         content_top = y_top - (lane_h - plan.height * scale) / 2 - s.lane_pad * scale
-        _place_lane(plan, content_top, axes_bottom, g, s, scale, measure,
-                    bars, phases, markers, labels, leaders, arrows, events)
+        _place_lane(
+            plan,
+            content_top,
+            axes_bottom,
+            g,
+            s,
+            scale,
+            measure,
+            bars,
+            phases,
+            markers,
+            labels,
+            leaders,
+            arrows,
+            events,
+        )
         y_top = y0
 
     # Cut-off and time-zero lines carry labels in the top band of the axes.
@@ -451,26 +473,68 @@ def _attempt(
     if cx - cw < left + 0.02:
         cx, ha = g.inch(cutoff) + 0.06, "left"
     cbox = _text_box(cx, band_y, cw, ch, ha, "center")
-    labels.append(Label(cutoff_text, g.day(cx), band_y - axes_bottom, ha, "center", s.label,
-                        "cutoff", cbox, color_key="cutoff"))
+    labels.append(
+        Label(
+            cutoff_text,
+            g.day(cx),
+            band_y - axes_bottom,
+            ha,
+            "center",
+            s.label,
+            "cutoff",
+            cbox,
+            color_key="cutoff",
+        )
+    )
     zero_text = context.time_zero_label.capitalize()
     zw, zh = measure(zero_text, s.label)
     zx = g.inch(zero) + 0.06
     zbox = _text_box(zx, band_y, zw, zh, "left", "center")
     if not zbox.intersects(cbox, 0.1) and zbox.x1 <= right:
-        labels.append(Label(zero_text, g.day(zx), band_y - axes_bottom, "left", "center", s.label,
-                            "zero", zbox, color_key="muted"))
+        labels.append(
+            Label(
+                zero_text,
+                g.day(zx),
+                band_y - axes_bottom,
+                "left",
+                "center",
+                s.label,
+                "zero",
+                zbox,
+                color_key="muted",
+            )
+        )
 
     relative = f"Months since {context.time_zero_label}"
     return TimelineLayout(
-        width=width, height=height, axes=axes, xlim=(g.x0, g.x1), ylim=(0.0, axes_h), sizes=s,
-        title=title_text, subtitle=subtitle, footnote=footnote, title_y=title_y,
-        subtitle_y=subtitle_y, footnote_y=footnote_y, legend_y=legend_y,
-        legend_rows=legend_rows, legend_col_x=legend_cols, cutoff_x=cutoff,
-        cutoff_status=context.status, zero_x=zero, zero_label=context.time_zero_label,
-        relative_label=relative, lanes=tuple(lanes), bars=tuple(bars), phases=tuple(phases),
-        markers=tuple(markers), labels=tuple(labels), leaders=tuple(leaders),
-        arrows=tuple(arrows), event_ids=tuple(events["event_id"].tolist()),
+        width=width,
+        height=height,
+        axes=axes,
+        xlim=(g.x0, g.x1),
+        ylim=(0.0, axes_h),
+        sizes=s,
+        title=title_text,
+        subtitle=subtitle,
+        footnote=footnote,
+        title_y=title_y,
+        subtitle_y=subtitle_y,
+        footnote_y=footnote_y,
+        legend_y=legend_y,
+        legend_rows=legend_rows,
+        legend_col_x=legend_cols,
+        cutoff_x=cutoff,
+        cutoff_status=context.status,
+        zero_x=zero,
+        zero_label=context.time_zero_label,
+        relative_label=relative,
+        lanes=tuple(lanes),
+        bars=tuple(bars),
+        phases=tuple(phases),
+        markers=tuple(markers),
+        labels=tuple(labels),
+        leaders=tuple(leaders),
+        arrows=tuple(arrows),
+        event_ids=tuple(events["event_id"].tolist()),
     )
 
 
@@ -519,10 +583,9 @@ def _plan_lane(
 ) -> _LanePlan | None:
     """Pack a lane's bars into rows and its point labels into tiers; None if they cannot fit."""
     lane_events = events[events["lane"] == name]
-    interval_rows = [
-        r for r in lane_events.to_dict("records") if r["is_interval"] and r["kind"] != "phase"
-    ]
-    point_rows = [r for r in lane_events.to_dict("records") if not r["is_interval"]]
+    records = cast(list[dict[str, Any]], lane_events.to_dict("records"))
+    interval_rows = [r for r in records if r["is_interval"] and r["kind"] != "phase"]
+    point_rows = [r for r in records if not r["is_interval"]]
     gap = 0.08
     rows: list[list[dict[str, Any]]] = []
     for row in interval_rows:
@@ -556,8 +619,16 @@ def _bar_spec(
         x1 += 0.3
     pad = 0.06
     text = _bar_text(row)
-    spec: dict[str, Any] = {"row": row, "x0": x0, "x1": x1, "text": "", "text_at": "inside",
-                            "full": text, "stop": "", "stop_at": "right"}
+    spec: dict[str, Any] = {
+        "row": row,
+        "x0": x0,
+        "x1": x1,
+        "text": "",
+        "text_at": "inside",
+        "full": text,
+        "stop": "",
+        "stop_at": "right",
+    }
     has_phases = bool((events["parent_id"] == row["event_id"]).any())
     inner = max(x1 - x0 - 2 * pad, 0.0)
     if text:
@@ -782,11 +853,20 @@ def _place_lane(
     for point in plan.points:
         row = point["row"]
         mid = _mid(row)
-        markers.append(Marker(
-            row["event_id"], row["kind"], _marker_style(row), plan.name, mid, marker_y,
-            day_number(row["start_lo"]), day_number(row["start_hi"]), bool(row["start_exact"]),
-            title=_title_text(row),
-        ))
+        markers.append(
+            Marker(
+                row["event_id"],
+                row["kind"],
+                _marker_style(row),
+                plan.name,
+                mid,
+                marker_y,
+                day_number(row["start_lo"]),
+                day_number(row["start_hi"]),
+                bool(row["start_exact"]),
+                title=_title_text(row),
+            )
+        )
         text = point["text"]
         if not text:
             continue
@@ -794,10 +874,20 @@ def _place_lane(
         y_bottom = marker_top + point["tier"] * tier_h
         x_in = point["bx0"]
         box = Box(x_in, axes_bottom + y_bottom, x_in + w, axes_bottom + y_bottom + h)
-        labels.append(Label(
-            text, g.day(x_in), y_bottom, "left", "bottom", s.label, "point", box,
-            event_id=row["event_id"], full_text=_title_text(row),
-        ))
+        labels.append(
+            Label(
+                text,
+                g.day(x_in),
+                y_bottom,
+                "left",
+                "bottom",
+                s.label,
+                "point",
+                box,
+                event_id=row["event_id"],
+                full_text=_title_text(row),
+            )
+        )
         mx = g.inch(mid)
         if point["tier"] > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
             lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)
@@ -828,17 +918,33 @@ def _marker_style(row: dict[str, Any]) -> str:
 def _bar_from_row(row: dict[str, Any], center: float, height: float) -> Bar:
     grade = None if pd.isna(row["grade"]) else int(row["grade"])
     return Bar(
-        event_id=row["event_id"], kind=row["kind"], category=row["category"], lane=row["lane"],
-        start_lo=day_number(row["start_lo"]), start_hi=day_number(row["start_hi"]),
-        end_lo=day_number(row["end_lo"]), end_hi=day_number(row["end_hi"]), y=center,
-        height=height, end_status=row["end_status"], start_exact=bool(row["start_exact"]),
-        end_exact=bool(row["end_exact"]), grade=grade, title=_title_text(row),
+        event_id=row["event_id"],
+        kind=row["kind"],
+        category=row["category"],
+        lane=row["lane"],
+        start_lo=day_number(row["start_lo"]),
+        start_hi=day_number(row["start_hi"]),
+        end_lo=day_number(row["end_lo"]),
+        end_hi=day_number(row["end_hi"]),
+        y=center,
+        height=height,
+        end_status=row["end_status"],
+        start_exact=bool(row["start_exact"]),
+        end_exact=bool(row["end_exact"]),
+        grade=grade,
+        title=_title_text(row),
     )
 
 
 def _bar_labels(
-    spec: dict[str, Any], bar: Bar, g: _Geometry, s: Sizes, measure: Measure,
-    axes_bottom: float, labels: list[Label], markers: list[Marker],
+    spec: dict[str, Any],
+    bar: Bar,
+    g: _Geometry,
+    s: Sizes,
+    measure: Measure,
+    axes_bottom: float,
+    labels: list[Label],
+    markers: list[Marker],
 ) -> None:
     row = spec["row"]
     pad = 0.06
@@ -855,26 +961,52 @@ def _bar_labels(
         else:
             x_in, ha = bx0 - pad, "right"
         box = _text_box(x_in, axes_bottom + y, w, h, ha, "center")
-        labels.append(Label(
-            spec["text"], g.day(x_in), y, ha, "center", s.label, "bar", box,
-            event_id=row["event_id"], full_text=bar.title,
-            color_key="on_bar" if spec["text_at"] == "inside" else "text",
-        ))
+        labels.append(
+            Label(
+                spec["text"],
+                g.day(x_in),
+                y,
+                ha,
+                "center",
+                s.label,
+                "bar",
+                box,
+                event_id=row["event_id"],
+                full_text=bar.title,
+                color_key="on_bar" if spec["text_at"] == "inside" else "text",
+            )
+        )
     if spec["stop"]:
         stop_x = bx1 + 0.1
         if spec["text_at"] == "right" and spec["text"]:
             stop_x = bx1 + pad + measure(spec["text"], s.label)[0] + 0.1
         w, h = measure(spec["stop"], s.label)
         box = _text_box(stop_x, axes_bottom + y, w, h, "left", "center")
-        labels.append(Label(
-            spec["stop"], g.day(stop_x), y, "left", "center", s.label, "stop", box,
-            event_id=row["event_id"], full_text=f"Stopped: {row['stop_reason']}", color_key="stop",
-        ))
+        labels.append(
+            Label(
+                spec["stop"],
+                g.day(stop_x),
+                y,
+                "left",
+                "center",
+                s.label,
+                "stop",
+                box,
+                event_id=row["event_id"],
+                full_text=f"Stopped: {row['stop_reason']}",
+                color_key="stop",
+            )
+        )
 
 
 def _phase_label(
-    row: dict[str, Any], bar: Bar, g: _Geometry, s: Sizes, measure: Measure,
-    axes_bottom: float, labels: list[Label],
+    row: dict[str, Any],
+    bar: Bar,
+    g: _Geometry,
+    s: Sizes,
+    measure: Measure,
+    axes_bottom: float,
+    labels: list[Label],
 ) -> None:
     # Dose text sits on the part of the segment whose dates are certain, or failing that
     # between the middles of its two uncertain edges.
@@ -891,11 +1023,21 @@ def _phase_label(
     w, h = measure(text, s.label)
     x_in = (x0 + x1) / 2
     box = _text_box(x_in, axes_bottom + bar.y, w, h, "center", "center")
-    labels.append(Label(
-        text, g.day(x_in), bar.y, "center", "center", s.label, "phase", box,
-        event_id=row["event_id"], full_text=f"{row['label']} {row['detail']} ({row['start_text']} to {row['end_text']})".strip(),
-        color_key="on_bar",
-    ))
+    labels.append(
+        Label(
+            text,
+            g.day(x_in),
+            bar.y,
+            "center",
+            "center",
+            s.label,
+            "phase",
+            box,
+            event_id=row["event_id"],
+            full_text=f"{row['label']} {row['detail']} ({row['start_text']} to {row['end_text']})".strip(),
+            color_key="on_bar",
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- legend
@@ -906,8 +1048,12 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
     entries: list[LegendEntry] = []
     bars = events[events["is_interval"] & (events["kind"] != "phase")]
     names = {
-        "chemotherapy": "Chemotherapy", "radiotherapy": "Radiotherapy", "targeted": "Targeted therapy",
-        "immunotherapy": "Immunotherapy", "hormonal": "Hormonal therapy", "other": "Other therapy",
+        "chemotherapy": "Chemotherapy",
+        "radiotherapy": "Radiotherapy",
+        "targeted": "Targeted therapy",
+        "immunotherapy": "Immunotherapy",
+        "hormonal": "Hormonal therapy",
+        "other": "Other therapy",
         "adverse_event": "Adverse event (duration)",
     }
     for category, text in names.items():
@@ -916,8 +1062,17 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
     if (events["kind"] == "procedure").any():
         entries.append(LegendEntry("surgery", "Surgery / procedure"))
     responses = {
-        "baseline": "Baseline", "CR": "CR", "PR": "PR", "SD": "SD", "PD": "PD", "NE": "NE",
-        "iCR": "iCR", "iPR": "iPR", "iSD": "iSD", "iUPD": "iUPD", "iCPD": "iCPD",
+        "baseline": "Baseline",
+        "CR": "CR",
+        "PR": "PR",
+        "SD": "SD",
+        "PD": "PD",
+        "NE": "NE",
+        "iCR": "iCR",
+        "iPR": "iPR",
+        "iSD": "iSD",
+        "iUPD": "iUPD",
+        "iCPD": "iCPD",
     }
     imaging = events[events["kind"] == "imaging"]
     if (imaging["response"] == "").any():
@@ -932,7 +1087,9 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
     if ae_points["grade"].isna().any():
         entries.append(LegendEntry("ae:0", "AE, grade not reported"))
     if not bool(events["start_exact"].all() and events["end_exact"].all()):
-        entries.append(LegendEntry("fuzzy", "Faded edge / whisker: date known only to month or year, or approximate"))
+        entries.append(
+            LegendEntry("fuzzy", "Faded edge / whisker: date known only to month or year, or approximate")
+        )
     if (events["end_status"] == "ongoing").any():
         entries.append(LegendEntry("ongoing", "Ongoing at data cut-off"))
     if events["stop_reason"].ne("").any():

@@ -6,7 +6,7 @@ import io
 import re
 from functools import lru_cache
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 from matplotlib import dates as mdates
@@ -15,7 +15,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon, Rectangle
+from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from atc_timeline.layout import Bar, TimelineLayout, months_between, nice_month_step
@@ -60,7 +60,7 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
 
 def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150) -> Figure:
     """Draw the layout on a new Figure; event artists carry gid 'event-<id>'."""
-    with mpl.rc_context(theme.rc()):
+    with mpl.rc_context(cast(Any, theme.rc())):
         fig = Figure(figsize=(layout.width, layout.height), dpi=dpi, facecolor=theme.background)
         FigureCanvasAgg(fig)
         titles: dict[str, str] = {}
@@ -70,8 +70,12 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
         overlay.set_axis_off()
         a = layout.axes
         ax = fig.add_axes(
-            (a.x0 / layout.width, a.y0 / layout.height, (a.x1 - a.x0) / layout.width,
-             (a.y1 - a.y0) / layout.height)
+            (
+                a.x0 / layout.width,
+                a.y0 / layout.height,
+                (a.x1 - a.x0) / layout.width,
+                (a.y1 - a.y0) / layout.height,
+            )
         )
         ax.set_xlim(*layout.xlim)
         ax.set_ylim(*layout.ylim)
@@ -85,8 +89,16 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
         for marker in layout.markers:
             _draw_marker(ax, marker, theme, titles)
         for leader in layout.leaders:
-            ax.add_line(Line2D([leader.x0, leader.x1], [leader.y0, leader.y1], color=theme.muted,
-                               lw=0.7, zorder=3, gid=f"leader-{leader.event_id}"))
+            ax.add_line(
+                Line2D(
+                    [leader.x0, leader.x1],
+                    [leader.y0, leader.y1],
+                    color=theme.muted,
+                    lw=0.7,
+                    zorder=3,
+                    gid=f"leader-{leader.event_id}",
+                )
+            )
         _draw_labels(ax, overlay, layout, theme, titles)
         _draw_header_footer(overlay, layout, theme)
         _draw_legend(overlay, layout, theme)
@@ -134,31 +146,30 @@ def _draw_axes(ax: Any, layout: TimelineLayout, theme: Theme) -> None:
     top.tick_params(axis="x", labelsize=s.tick * 0.9, colors=theme.muted, length=3)
     top.spines["top"].set_color(theme.muted)
     top.set_xlabel(layout.relative_label, fontsize=s.tick * 0.9, color=theme.muted, labelpad=3)
-    ax.axvline(layout.cutoff_x, color=theme.cutoff, ls="--", lw=1.4, zorder=3, gid="cutoff")
-    ax.axvline(zero, color=theme.muted, ls=":", lw=1.1, zorder=1, gid="time-zero")
+    ax.axvline(layout.cutoff_x, color=theme.cutoff, ls="--", lw=1.4, zorder=3, gid="cutoff-line")
+    ax.axvline(zero, color=theme.muted, ls=":", lw=1.1, zorder=1, gid="time-zero-line")
 
 
 def _draw_lanes(ax: Any, layout: TimelineLayout, theme: Theme) -> None:
     for lane in layout.lanes:
         if lane.index % 2 == 0:
-            ax.axhspan(lane.y0, lane.y1, color=theme.lane_shade, zorder=0, lw=0,
-                       gid=f"lane-{lane.index}")
+            ax.axhspan(lane.y0, lane.y1, color=theme.lane_shade, zorder=0, lw=0, gid=f"lane-{lane.index}")
         ax.axhline(lane.y0, color=theme.grid, lw=0.8, zorder=0.6)
 
 
-def _fade(lo: float, hi: float, y0: float, h: float, rising: bool) -> list[tuple[Rectangle, float]]:
+def _fade(lo: float, hi: float, y0: float, h: float, rising: bool) -> list[tuple[Patch, float]]:
     """Strips across an uncertain date range whose opacity ramps up (or down)."""
     if hi - lo <= 0:
         return []
     step = (hi - lo) / FADE_STEPS
-    pieces = []
+    pieces: list[tuple[Patch, float]] = []
     for i in range(FADE_STEPS):
         alpha = (i + 0.5) / FADE_STEPS
         pieces.append((Rectangle((lo + i * step, y0), step, h), alpha if rising else 1 - alpha))
     return pieces
 
 
-def _bar_pieces(bar: Bar, start: float, stop: float) -> list[tuple[Rectangle, float]]:
+def _bar_pieces(bar: Bar, start: float, stop: float) -> list[tuple[Patch, float]]:
     """Rectangles (with opacity) for a bar from `start` to `stop` with fuzzy ends."""
     y0 = bar.y - bar.height / 2
     s_lo, s_hi, e_lo, e_hi = start, max(start, bar.start_hi), bar.end_lo, bar.end_hi
@@ -185,7 +196,7 @@ def _darker(color: str, factor: float = 0.7) -> str:
 def _draw_bar(ax: Any, bar: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
     style = theme.bar(bar.category)
     pieces = _bar_pieces(bar, bar.start_lo, bar.end_hi)
-    patches = [p for p, _ in pieces]
+    patches: list[Patch] = [p for p, _ in pieces]
     colors = [_to_rgba(style.color, a) for _, a in pieces]
     edge = _darker(style.color, 0.55)
     y0 = bar.y - bar.height / 2
@@ -200,11 +211,21 @@ def _draw_bar(ax: Any, bar: Bar, layout: TimelineLayout, theme: Theme, titles: d
         colors.append(_to_rgba(edge, 1.0))
     if bar.end_status == "ongoing":
         tip = bar.end_hi + 0.28 * per_in
-        patches.append(Polygon([(bar.end_hi, y0 - bar.height * 0.25), (tip, bar.y),
-                                (bar.end_hi, y0 + bar.height * 1.25)], closed=True))
+        patches.append(
+            Polygon(
+                [(bar.end_hi, y0 - bar.height * 0.25), (tip, bar.y), (bar.end_hi, y0 + bar.height * 1.25)],
+                closed=True,
+            )
+        )
         colors.append(_to_rgba(style.color, 1.0))
-    coll = PatchCollection(patches, facecolors=colors, edgecolors=[_to_rgba(edge, 0.9)] * len(patches),
-                           linewidths=0, zorder=2, gid=f"event-{bar.event_id}")
+    coll = PatchCollection(
+        patches,
+        facecolors=colors,
+        edgecolors=[_to_rgba(edge, 0.9)] * len(patches),
+        linewidths=0,
+        zorder=2,
+        gid=f"event-{bar.event_id}",
+    )
     if style.hatch:
         coll.set_hatch(style.hatch)
     ax.add_collection(coll)
@@ -218,44 +239,88 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
     y0 = phase.y - phase.height / 2
     if index == 1:
         # The parent bar already shows phase 1; an invisible box keeps one id per phase.
-        rect = Rectangle((phase.start_hi, y0), max(phase.end_lo - phase.start_hi, 0), phase.height,
-                         fill=False, lw=0, gid=f"event-{phase.event_id}", zorder=2.4)
+        rect = Rectangle(
+            (phase.start_hi, y0),
+            max(phase.end_lo - phase.start_hi, 0),
+            phase.height,
+            fill=False,
+            lw=0,
+            gid=f"event-{phase.event_id}",
+            zorder=2.4,
+        )
         ax.add_patch(rect)
         return
     # Alternate two shades so neighbouring phases stay distinguishable.
     shade = _darker(style.color, 0.72 if index % 2 == 0 else 0.86)
     end = phase.end_hi if phase.end_status != "unknown" else phase.end_lo
     pieces = _bar_pieces(phase, phase.start_lo, end)
-    coll = PatchCollection([p for p, _ in pieces], facecolors=[_to_rgba(shade, a) for _, a in pieces],
-                           linewidths=0, zorder=2.4, gid=f"event-{phase.event_id}")
+    coll = PatchCollection(
+        [p for p, _ in pieces],
+        facecolors=[_to_rgba(shade, a) for _, a in pieces],
+        linewidths=0,
+        zorder=2.4,
+        gid=f"event-{phase.event_id}",
+    )
     ax.add_collection(coll)
 
 
 def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str]) -> None:
     style = theme.marker(marker.style)
     if not marker.exact:
-        ax.add_line(Line2D([marker.lo, marker.hi], [marker.y, marker.y], color=theme.muted, lw=1.3,
-                           marker="|", markersize=8, zorder=3.5, gid=f"whisker-{marker.event_id}"))
+        ax.add_line(
+            Line2D(
+                [marker.lo, marker.hi],
+                [marker.y, marker.y],
+                color=theme.muted,
+                lw=1.3,
+                marker="|",
+                markersize=8,
+                zorder=3.5,
+                gid=f"whisker-{marker.event_id}",
+            )
+        )
     face = style.color if style.filled else theme.background
     edge = style.edge if style.filled else style.color
-    ax.add_line(Line2D([marker.x], [marker.y], marker=style.marker, markersize=style.size,
-                       markerfacecolor=face, markeredgecolor=edge, markeredgewidth=1.3 if not style.filled else 0.9,
-                       linestyle="none", zorder=4, gid=f"event-{marker.event_id}"))
+    ax.add_line(
+        Line2D(
+            [marker.x],
+            [marker.y],
+            marker=style.marker,
+            markersize=style.size,
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            markeredgewidth=1.3 if not style.filled else 0.9,
+            linestyle="none",
+            zorder=4,
+            gid=f"event-{marker.event_id}",
+        )
+    )
     titles[f"event-{marker.event_id}"] = marker.title
 
 
-def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme,
-                 titles: dict[str, str]) -> None:
+def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
     counts: dict[str, int] = {}
     for label in layout.labels:
-        color = {"text": theme.text, "muted": theme.muted, "cutoff": theme.cutoff,
-                 "stop": theme.stop}.get(label.color_key, theme.text)
+        color = {"text": theme.text, "muted": theme.muted, "cutoff": theme.cutoff, "stop": theme.stop}.get(
+            label.color_key, theme.text
+        )
         if label.color_key == "on_bar":
             color = _text_on(_fill_under(label, layout, theme))
         if label.role == "lane":
             gid = f"lane-label-{layout.labels.index(label)}"
-            _text(overlay, label.x, label.y, label.text, ha=label.ha, va=label.va, fontsize=label.size,
-                  color=color, weight=label.weight, gid=gid, linespacing=LINE_SPACING)
+            _text(
+                overlay,
+                label.x,
+                label.y,
+                label.text,
+                ha=label.ha,
+                va=label.va,
+                fontsize=label.size,
+                color=color,
+                weight=label.weight,
+                gid=gid,
+                linespacing=LINE_SPACING,
+            )
             continue
         base = f"{label.role}-{label.event_id}" if label.event_id else label.role
         counts[base] = counts.get(base, 0) + 1
@@ -265,8 +330,21 @@ def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme,
             # Hatching behind text hurts legibility; a soft plate keeps both visible.
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.8, "lw": 0, "pad": 1.0}
             color = theme.text
-        _text(ax, label.x, label.y, label.text, ha=label.ha, va=label.va, fontsize=label.size,
-              color=color, weight=label.weight, zorder=5, gid=gid, linespacing=LINE_SPACING, **extra)
+        _text(
+            ax,
+            label.x,
+            label.y,
+            label.text,
+            ha=label.ha,
+            va=label.va,
+            fontsize=label.size,
+            color=color,
+            weight=label.weight,
+            zorder=5,
+            gid=gid,
+            linespacing=LINE_SPACING,
+            **extra,
+        )
         if label.full_text:
             titles[gid] = label.full_text
         if label.role == "stop":
@@ -293,6 +371,7 @@ def _hatched_under(label: Any, layout: TimelineLayout, theme: Theme) -> bool:
 
 def _text_on(fill: str) -> str:
     """Black or white, whichever reads better on `fill` (WCAG relative luminance)."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -303,14 +382,44 @@ def _text_on(fill: str) -> str:
 
 def _draw_header_footer(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
     s = layout.sizes
-    _text(overlay, 0.2, layout.title_y, layout.title, ha="left", va="top", fontsize=s.title,
-          weight="bold", color=theme.text, gid="title")
+    _text(
+        overlay,
+        0.2,
+        layout.title_y,
+        layout.title,
+        ha="left",
+        va="top",
+        fontsize=s.title,
+        weight="bold",
+        color=theme.text,
+        gid="title",
+    )
     if layout.subtitle:
-        _text(overlay, 0.2, layout.subtitle_y, layout.subtitle, ha="left", va="top",
-              fontsize=s.subtitle, color=theme.muted, gid="subtitle", linespacing=LINE_SPACING)
+        _text(
+            overlay,
+            0.2,
+            layout.subtitle_y,
+            layout.subtitle,
+            ha="left",
+            va="top",
+            fontsize=s.subtitle,
+            color=theme.muted,
+            gid="subtitle",
+            linespacing=LINE_SPACING,
+        )
     if layout.footnote:
-        _text(overlay, 0.2, layout.footnote_y, layout.footnote, ha="left", va="top",
-              fontsize=s.footnote, color=theme.muted, gid="footnote", linespacing=LINE_SPACING)
+        _text(
+            overlay,
+            0.2,
+            layout.footnote_y,
+            layout.footnote,
+            ha="left",
+            va="top",
+            fontsize=s.footnote,
+            color=theme.muted,
+            gid="footnote",
+            linespacing=LINE_SPACING,
+        )
 
 
 def _draw_legend(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
@@ -321,33 +430,73 @@ def _draw_legend(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
         y = layout.legend_y - (r + 0.5) * row_h
         for entry, x in zip(row, xs, strict=True):
             _legend_handle(overlay, entry.key, x, y, handle_w * 0.8, s.legend / 72 * 0.9, theme)
-            _text(overlay, x + handle_w, y, entry.text, ha="left", va="center", fontsize=s.legend,
-                  color=theme.text, gid=f"legend-{entry.key.replace(':', '-')}")
+            _text(
+                overlay,
+                x + handle_w,
+                y,
+                entry.text,
+                ha="left",
+                va="center",
+                fontsize=s.legend,
+                color=theme.text,
+                gid=f"legend-{entry.key.replace(':', '-')}",
+            )
 
 
 def _legend_handle(ax: Any, key: str, x: float, y: float, w: float, h: float, theme: Theme) -> None:
     gid = f"legend-handle-{key.replace(':', '-')}"
     if key.startswith("bar:"):
-        style = theme.bar(key[4:])
-        rect = Rectangle((x, y - h / 2), w, h, facecolor=style.color, edgecolor=_darker(style.color, 0.55),
-                         lw=0, hatch=style.hatch or None, gid=gid)
+        bar_style = theme.bar(key[4:])
+        rect = Rectangle(
+            (x, y - h / 2),
+            w,
+            h,
+            facecolor=bar_style.color,
+            edgecolor=_darker(bar_style.color, 0.55),
+            lw=0,
+            hatch=bar_style.hatch or None,
+            gid=gid,
+        )
         ax.add_patch(rect)
     elif key == "fuzzy":
-        bar = Bar("legend", "legend", "other", "", x, x + w * 0.45, x + w * 0.55, x + w, y, h, "date",
-                  False, False)
+        bar = Bar(
+            "legend", "legend", "other", "", x, x + w * 0.45, x + w * 0.55, x + w, y, h, "date", False, False
+        )
         pieces = _bar_pieces(bar, bar.start_lo, bar.end_hi)
-        ax.add_collection(PatchCollection([p for p, _ in pieces], linewidths=0, gid=gid,
-                                          facecolors=[_to_rgba("#777777", a) for _, a in pieces]))
+        ax.add_collection(
+            PatchCollection(
+                [p for p, _ in pieces],
+                linewidths=0,
+                gid=gid,
+                facecolors=[_to_rgba("#777777", a) for _, a in pieces],
+            )
+        )
     elif key == "ongoing":
         ax.add_patch(Rectangle((x, y - h / 4), w * 0.6, h / 2, facecolor="#777777", lw=0))
-        ax.add_patch(Polygon([(x + w * 0.6, y - h / 2), (x + w, y), (x + w * 0.6, y + h / 2)],
-                             facecolor="#777777", lw=0, gid=gid))
+        ax.add_patch(
+            Polygon(
+                [(x + w * 0.6, y - h / 2), (x + w, y), (x + w * 0.6, y + h / 2)],
+                facecolor="#777777",
+                lw=0,
+                gid=gid,
+            )
+        )
     else:
         style = theme.marker(key)
         face = style.color if style.filled else theme.background
         edge = style.edge if style.filled else style.color
-        ax.add_line(Line2D([x + w / 2], [y], marker=style.marker, markersize=style.size * 0.9,
-                           markerfacecolor=face, markeredgecolor=edge, linestyle="none", gid=gid))
+        ax.add_line(
+            Line2D(
+                [x + w / 2],
+                [y],
+                marker=style.marker,
+                markersize=style.size * 0.9,
+                markerfacecolor=face,
+                markeredgecolor=edge,
+                linestyle="none",
+                gid=gid,
+            )
+        )
 
 
 _G_OPEN = re.compile(r'<g id="([^"]+)">')
@@ -358,7 +507,7 @@ def _svg_titles(svg: str, titles: dict[str, str]) -> str:
 
     def add(match: re.Match[str]) -> str:
         gid = match.group(1)
-        if gid in titles and titles[gid]:
+        if titles.get(gid):
             return f"{match.group(0)}\n   <title>{escape(titles[gid])}</title>"
         return match.group(0)
 
@@ -370,14 +519,16 @@ def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     buffer = io.BytesIO()
-    metadata: dict[str, Any] = {
-        "png": {"Software": "atc-timeline"},
-        "svg": {"Date": None, "Creator": "atc-timeline"},
-        "pdf": {"Creator": "atc-timeline", "Producer": None, "CreationDate": None},
-    }[fmt]
-    with mpl.rc_context(LIGHT.rc()):
-        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata,
-                    facecolor=fig.get_facecolor())
+    metadata: dict[str, Any] = cast(
+        dict[str, Any],
+        {
+            "png": {"Software": "atc-timeline"},
+            "svg": {"Date": None, "Creator": "atc-timeline"},
+            "pdf": {"Creator": "atc-timeline", "Producer": None, "CreationDate": None},
+        }[fmt],
+    )
+    with mpl.rc_context(cast(Any, LIGHT.rc())):
+        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata, facecolor=fig.get_facecolor())
     data = buffer.getvalue()
     if fmt == "svg":
         data = _svg_titles(data.decode("utf-8"), getattr(fig, "atc_titles", {})).encode("utf-8")

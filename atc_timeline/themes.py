@@ -56,7 +56,7 @@ def _markers() -> dict[str, MarkerStyle]:
     o = OKABE_ITO
     return {
         "surgery": MarkerStyle("D", "#333333", size=10),
-        "imaging:finding": MarkerStyle("o", "#FFFFFF", edge="#333333", size=8),
+        "imaging:finding": MarkerStyle("d", "#333333", size=9, filled=False),
         "imaging:baseline": MarkerStyle("s", o["grey"], size=8.5),
         # Responses: shrinking points down, growing points up; colour repeats the meaning.
         "imaging:CR": MarkerStyle("*", o["blue"], size=13),
@@ -69,7 +69,8 @@ def _markers() -> dict[str, MarkerStyle]:
         "imaging:iPR": MarkerStyle("v", o["blue"], size=10, filled=False),
         "imaging:iSD": MarkerStyle("o", o["yellow"], size=9, filled=False),
         "imaging:iUPD": MarkerStyle("^", o["vermillion"], size=10, filled=False),
-        "imaging:iCPD": MarkerStyle("^", o["vermillion"], size=10),
+        # Confirmed progression gets its own shape: it must not pass for PD in grayscale.
+        "imaging:iCPD": MarkerStyle("P", o["vermillion"], size=10),
         "ae:0": MarkerStyle("h", "#FFFFFF", size=10),
         "ae:1": MarkerStyle("h", o["yellow"], size=10),
         "ae:2": MarkerStyle("h", o["orange"], size=10),

@@ -1,0 +1,39 @@
+"""A few pixel regressions with a tolerance; most visual checks live in the SVG and layout tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from matplotlib.testing.compare import compare_images
+
+from atc_timeline.api import ChartOptions, render_case
+from tests.conftest import ROOT
+
+BASELINES = Path(__file__).parent / "baseline"
+OUTPUT = Path(__file__).parent / "output"
+TOLERANCE = 2.0  # RMS on 0-255; absorbs anti-aliasing noise, not a moved label
+
+CHARTS = {
+    "founding": ROOT / "cases" / "atc-2017-nivolumab-cabozantinib.yaml",
+    "deceased": ROOT / "cases" / "atc-lenvatinib-dose-reductions-deceased.yaml",
+    "dense": ROOT / "cases" / "dtc-long-follow-up-imaging.yaml",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_png_matches_baseline(name, update_baselines):
+    OUTPUT.mkdir(exist_ok=True)
+    actual = OUTPUT / f"{name}.png"
+    actual.write_bytes(render_case(CHARTS[name], "png", ChartOptions(dpi=72)))
+    expected = BASELINES / f"{name}.png"
+    if update_baselines:
+        BASELINES.mkdir(exist_ok=True)
+        expected.write_bytes(actual.read_bytes())
+        pytest.skip("baseline updated")
+    assert expected.exists(), f"no baseline {expected}; run pytest --update-baselines on purpose"
+    result = compare_images(str(expected), str(actual), tol=TOLERANCE, in_decorator=True)
+    assert result is None, (
+        f"{name}: RMS {result['rms']:.2f} > {TOLERANCE}; expected {expected}, actual {actual}, "
+        f"diff {result['diff']}"
+    )

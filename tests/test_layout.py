@@ -1,0 +1,127 @@
+"""Layout invariants, checked on the real rendered text extents and on plain layout data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from atc_timeline import layout as L
+from atc_timeline.api import ChartOptions, figure_for_case, layout_case
+from atc_timeline.loading import load_case, load_case_text
+from tests.conftest import CASES
+from tests.helpers import drawn_texts, overlaps
+
+# Texts that sit on their own bar by design; everything else must stand clear.
+ON_BAR = ("bar-", "phase-")
+
+
+def _free_texts(fig):
+    return [(gid, text, box) for gid, text, box in drawn_texts(fig)]
+
+
+def _assert_clean(fig) -> None:
+    texts = drawn_texts(fig)
+    width, height = fig.bbox.width, fig.bbox.height
+    for gid, _, box in texts:
+        assert box.x0 >= -0.5, f"{gid} leaves the figure at {box}"
+        assert box.y0 >= -0.5, f"{gid} leaves the figure at {box}"
+        assert box.x1 <= width + 0.5, f"{gid} leaves the figure at {box}"
+        assert box.y1 <= height + 0.5, f"{gid} leaves the figure at {box}"
+    for (gid_a, _, a), (gid_b, _, b) in itertools.combinations(texts, 2):
+        assert not overlaps(a, b, pad=0.5), f"labels {gid_a!r} and {gid_b!r} overlap"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_no_label_overlaps_and_all_inside_figure(path):
+    fig = figure_for_case(load_case(path), ChartOptions(dpi=72))
+    _assert_clean(fig)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_point_labels_clear_of_bars_and_markers(path):
+    case = load_case(path)
+    layout = layout_case(case, ChartOptions())
+    bar_boxes = []
+    for bar in (*layout.bars,):
+        x0, x1 = layout.day_to_inch(bar.start_lo), layout.day_to_inch(bar.end_hi)
+        y0 = layout.axes.y0 + bar.y - bar.height / 2
+        bar_boxes.append((bar.event_id, L.Box(x0, y0, x1, y0 + bar.height)))
+    for label in layout.labels:
+        if label.role != "point":
+            continue
+        for event_id, box in bar_boxes:
+            assert not label.box.intersects(box), f"{label.text!r} covers bar {event_id}"
+        assert label.box.inside(L.Box(0, 0, layout.width, layout.height))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_lanes_stack_without_overlap_inside_axes(path):
+    layout = layout_case(load_case(path))
+    lanes = sorted(layout.lanes, key=lambda lane: lane.y0)
+    for lower, upper in itertools.pairwise(lanes):
+        assert lower.y1 <= upper.y0 + 1e-9
+    assert lanes[0].y0 >= layout.ylim[0] - 1e-9
+    assert lanes[-1].y1 <= layout.ylim[1] + 1e-9
+    for bar in layout.bars:
+        lane = next(lane for lane in layout.lanes if lane.name == bar.lane)
+        assert lane.y0 <= bar.y - bar.height / 2
+        assert bar.y + bar.height / 2 <= lane.y1
+
+
+def test_every_event_is_drawn_once(founding_case):
+    layout = layout_case(founding_case)
+    drawn = [b.event_id for b in layout.bars] + [p.event_id for p in layout.phases]
+    drawn += [m.event_id for m in layout.markers]
+    assert sorted(drawn) == sorted(layout.event_ids)
+
+
+def test_wrap_and_truncate_respect_width():
+    def measure(text, size):  # 0.1 in per character, 0.2 in per line
+        lines = text.split("\n")
+        return max(len(line) for line in lines) * 0.1, 0.2 * len(lines)
+
+    wrapped = L.wrap_text("mediastinal nodes and left adrenal larger", 1.2, 10, measure, 2)
+    assert wrapped.count("\n") == 1
+    assert all(len(line) <= 12 for line in wrapped.split("\n"))
+    assert wrapped.endswith(L.ELLIPSIS)
+    assert L.truncate("short", 1.0, 10, measure) == "short"
+    assert L.truncate("a much longer text", 0.6, 10, measure) == "a mu" + L.ELLIPSIS
+    assert L.truncate("abc", 0.05, 10, measure) == ""
+
+
+def _imaging_case(dates: list[dt.date], findings: list[str]) -> str:
+    lines = [
+        "schema: atc-timeline/1",
+        "case: {id: prop, title: Property case, data_cutoff: '2031-01'}",
+        "diagnosis: {label: ATC, date: '2020-01-01'}",
+        "imaging:",
+    ]
+    for i, (day, finding) in enumerate(zip(dates, findings, strict=False)):
+        lines.append(
+            f"  - {{id: im{i}, date: '{day.isoformat()}', modality: CT, finding: '{finding}', response: PD}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), min_size=1, max_size=40),
+    st.lists(
+        st.text(alphabet="abcdefgh ijklmnop", min_size=1, max_size=80).map(str.strip).filter(bool),
+        min_size=40,
+        max_size=40,
+    ),
+)
+def test_random_imaging_lanes_never_overlap(dates, findings):
+    case = load_case_text(_imaging_case(dates, findings))
+    layout = layout_case(case)
+    points = [label for label in layout.labels if label.role in ("point", "lane", "cutoff", "zero")]
+    for a, b in itertools.combinations(points, 2):
+        assert not a.box.intersects(b.box), f"{a.text!r} overlaps {b.text!r}"
+    for label in points:
+        assert label.box.inside(L.Box(0, 0, layout.width, layout.height))
+    assert len(layout.markers) == len(dates)

@@ -10,7 +10,10 @@ from typing import Literal
 
 Precision = Literal["year", "month", "day"]
 
-_DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<qual>[~?%])?$")
+# Why ASCII: \d would also match Arabic-Indic or full-width digits and silently accept them.
+_DATE_RE = re.compile(
+    r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<qual>[~?%])?$", re.ASCII
+)
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?$"
 

@@ -96,7 +96,8 @@ class _Builder:
             child = (*path, key)
             if key in result:
                 first = self.lines.get(child, (0, 0))[0]
-                self.issue(key_node, child, f"'{key}' appears twice in the same block (first on line {first})")
+                message = f"'{key}' appears twice in the same block (first on line {first})"
+                self.issue(key_node, child, message)
                 continue
             self.lines[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, child)
@@ -106,8 +107,8 @@ class _Builder:
 def parse_yaml(text: str, file: str = "<case>") -> tuple[Any, LineMap]:
     """Parse YAML text into plain data and a key-path -> (line, column) map."""
     if "\t" in text:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if "\t" in line[: len(line) - len(line.lstrip())]:
+        for number, row in enumerate(text.splitlines(), start=1):
+            if "\t" in row[: len(row) - len(row.lstrip())]:
                 raise CaseValidationError(
                     [Issue(file, number, 1, "", "indent with spaces, not tabs")]
                 )
@@ -242,7 +243,8 @@ def _explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
         return path, f"'{value}' may only contain letters, digits, '-', '_' and '.'"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
-        bound = " and ".join(f"{k.replace('_', ' ')} {v}" for k, v in ctx.items())
+        words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+        bound = " and ".join(f"{words.get(k, k)} {v}" for k, v in ctx.items())
         return path, f"{value} is out of range; it must be {bound}"
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
@@ -277,7 +279,8 @@ def validate_data(data: Any, lines: LineMap, file: str = "<case>") -> Case:
     """Validate parsed YAML data into a Case, raising CaseValidationError with every issue."""
     if not isinstance(data, dict):
         raise CaseValidationError(
-            [Issue(file, 1, 1, "", f"a case file must be a block of fields (schema, case, ...), got {_describe(data)}")]
+            [Issue(file, *lines.get((), (1, 1)), "",
+                   f"a case file must be a block of fields (schema, case, ...), got {_describe(data)}")]
         )
     try:
         case = Case.model_validate(data)

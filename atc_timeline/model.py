@@ -60,6 +60,11 @@ def _to_end(value: object) -> PartialDate | str:
         ) from None
 
 
+def _year_to_text(value: object) -> object:
+    # Why: YAML reads an unquoted year (time_zero: 2019) as an int; dates elsewhere accept it.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _date_text(value: PartialDate | str) -> str:
     return value.iso() if isinstance(value, PartialDate) else value
 
@@ -104,7 +109,7 @@ class CaseInfo(_Item):
     title: Text
     source: str | None = None
     data_cutoff: Date | None = None
-    time_zero: str | None = Field(
+    time_zero: Annotated[str, BeforeValidator(_year_to_text)] | None = Field(
         default=None, description="'diagnosis' (default), an item id, or a date"
     )
 

@@ -252,7 +252,9 @@ def normalize_events(case: Case) -> pd.DataFrame:
         ))
         rows.extend(_phase_rows(med, lane, bar))
     for image in case.imaging:
-        detail = ", ".join(p for p in (image.site, image.finding) if p) if image.finding else (image.site or "")
+        detail = (
+            ", ".join(p for p in (image.site, image.finding) if p) if image.finding else (image.site or "")
+        )
         rows.append(_row(
             event_id=image.id, kind="imaging", category="imaging",
             lane=image.lane or DEFAULT_LANES["imaging"], label=image.modality,
@@ -282,12 +284,18 @@ def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[st
         else:
             end_lo, end_hi = bar["end_lo"], bar["end_hi"]
             end_text, end_exact, status = bar["end_text"], bar["end_exact"], bar["end_status"]
+        row_lo, row_hi = max(_ts(start_lo), bar["start_lo"]), max(_ts(start_hi), bar["start_lo"])
+        if status == "unknown":
+            # Why: an unknown end fades from this phase's start, not from the drug's start.
+            end_lo = max(end_lo, row_hi)
+        # As in _interval: a phase never ends before it starts, however imprecise the dates.
+        end_lo, end_hi = max(end_lo, row_lo), max(end_hi, row_hi)
         schedule = SCHEDULE_TEXT.get(phase.schedule or "", "")
         rows.append(_row(
             event_id=f"{med.id}--phase-{index + 1}", parent_id=med.id, kind="phase",
             category=med.class_, lane=lane, label=phase.dose_text() or f"phase {index + 1}",
             detail=schedule, source=phase.source or "",
-            start_lo=max(_ts(start_lo), bar["start_lo"]), start_hi=max(_ts(start_hi), bar["start_lo"]),
+            start_lo=row_lo, start_hi=row_hi,
             end_lo=end_lo, end_hi=end_hi, start_text=phase.start.iso(), end_text=end_text,
             start_exact=phase.start.exact, end_exact=end_exact, is_interval=True, end_status=status,
         ))

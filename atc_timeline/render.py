@@ -252,7 +252,7 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
         return
     # Alternate two shades so neighbouring phases stay distinguishable.
     shade = _darker(style.color, 0.72 if index % 2 == 0 else 0.86)
-    end = phase.end_hi if phase.end_status != "unknown" else phase.end_lo
+    end = phase.end_hi
     pieces = _bar_pieces(phase, phase.start_lo, end)
     coll = PatchCollection(
         [p for p, _ in pieces],

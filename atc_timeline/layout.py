@@ -20,6 +20,9 @@ from atc_timeline.normalize import CaseContext
 Measure = Callable[[str, float], tuple[float, float]]
 
 EPOCH = dt.date(1970, 1, 1)
+# A row of point markers; the largest marker is about 0.22 in across, so labels above the
+# row clear it whatever the text scale.
+MARKER_ROW = 0.30
 ELLIPSIS = "\u2026"
 
 
@@ -72,13 +75,14 @@ class Sizes:
     footnote: float = 9.0
     bar_height: float = 0.30
     row_gap: float = 0.10
-    marker_row: float = 0.30
     lane_pad: float = 0.10
     label_wrap: float = 1.9  # widest point label, inches
 
-    def scaled(self, factor: float) -> Sizes:
-        """Every size multiplied by factor (used to fit dense charts)."""
-        return Sizes(**{k: v * factor for k, v in self.__dict__.items()})
+    def scaled(self, factor: float, geometry: float | None = None) -> Sizes:
+        """Text sizes times `factor`, bar and lane spacing times `geometry` (default: factor)."""
+        spacing = ("bar_height", "row_gap", "lane_pad")
+        geometry = factor if geometry is None else geometry
+        return Sizes(**{k: v * (geometry if k in spacing else factor) for k, v in self.__dict__.items()})
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,26 @@ class _Geometry:
         return (self.x1 - self.x0) / (self.right - self.left)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """The events frame cut once into the shapes layout attempts read many times."""
+
+    frame: pd.DataFrame
+    by_lane: dict[str, list[dict[str, Any]]]
+    phases: dict[str, list[dict[str, Any]]]
+
+    @staticmethod
+    def of(events: pd.DataFrame) -> _Prepared:
+        records = cast(list[dict[str, Any]], events.to_dict("records"))
+        by_lane: dict[str, list[dict[str, Any]]] = {}
+        phases: dict[str, list[dict[str, Any]]] = {}
+        for record in records:
+            by_lane.setdefault(record["lane"], []).append(record)
+            if record["kind"] == "phase":
+                phases.setdefault(record["parent_id"], []).append(record)
+        return _Prepared(events, by_lane, phases)
+
+
 @dataclass
 class _LanePlan:
     name: str
@@ -294,24 +318,30 @@ def compute_layout(
     """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
     options = options or LayoutOptions()
     base = sizes or Sizes()
+    prep = _Prepared.of(events)
     # Try the most readable settings first: full size with many label lines, then smaller
     # text, then fewer label lines, then labels that may shrink to nothing (the marker and
     # its SVG <title> still carry the finding).
     # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
+    # Slimmer bars come before smaller text: text size is what a slide audience loses first.
     for level in range(3):
         for factor in (1.0, 0.92, 0.85, 0.78):
-            for max_tiers in (8, 6, 4, 3, 2):
-                attempt = _attempt(
-                    events, context, measure, options, base.scaled(factor), max_tiers, False, level=level
-                )
-                if attempt is not None:
-                    return attempt
+            for geometry in (1.0, 0.82, 0.68):
+                for max_tiers in (8, 6, 4, 3, 2):
+                    attempt = _attempt(
+                        prep, context, measure, options, base.scaled(factor, geometry), max_tiers, False,
+                        level=level,
+                    )
+                    if isinstance(attempt, TimelineLayout):
+                        return attempt
+                    if attempt == "labels":
+                        break  # fewer tiers cannot place labels that more tiers could not
     # Too dense for every label: give point lanes the tiers the height allows and keep the
     # size that labels the most events (the marker and its SVG <title> carry the rest).
     best: tuple[int, float, TimelineLayout] | None = None
     for factor in (0.92, 0.85, 0.78, 0.72, 0.66):
-        attempt = _attempt(events, context, measure, options, base.scaled(factor), 0, True)
-        if attempt is not None:
+        attempt = _attempt(prep, context, measure, options, base.scaled(factor), 0, True)
+        if isinstance(attempt, TimelineLayout):
             shown = sum(1 for label in attempt.labels if label.role == "point")
             if best is None or shown > best[0]:
                 best = (shown, factor, attempt)
@@ -319,9 +349,15 @@ def compute_layout(
         return best[2]
     # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
     # crowd) rather than failing the render or dropping data.
-    last = _attempt(events, context, measure, options, base.scaled(0.6), 1, True, force=True)
-    assert last is not None
+    last = _attempt(prep, context, measure, options, base.scaled(0.6), 1, True, force=True)
+    assert isinstance(last, TimelineLayout)
     return last
+
+
+def _lane_wrap(name: str, s: Sizes, measure: Measure) -> float:
+    """Wrap width for a lane name: about 1.9 in, widened so no single word is cut (to 3 in)."""
+    widest = max((measure(word, s.lane)[0] for word in name.split()), default=0.0)
+    return min(max(1.9 * s.lane / 13.0, widest), 3.0)
 
 
 def _text_box(x_in: float, y_in: float, w: float, h: float, ha: str, va: str) -> Box:
@@ -331,7 +367,7 @@ def _text_box(x_in: float, y_in: float, w: float, h: float, ha: str, va: str) ->
 
 
 def _attempt(
-    events: pd.DataFrame,
+    prep: _Prepared,
     context: CaseContext,
     measure: Measure,
     options: LayoutOptions,
@@ -340,7 +376,9 @@ def _attempt(
     allow_empty: bool,
     force: bool = False,
     level: int | None = None,
-) -> TimelineLayout | None:
+) -> TimelineLayout | str:
+    """One layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
+    events = prep.frame
     width, height = options.width, options.height
     margin = 0.2
     title = options.title or context.title
@@ -355,7 +393,7 @@ def _attempt(
 
     # Left margin: lane names, wrapped to two lines at most.
     lane_names = list(context.lanes)
-    lane_texts = {n: wrap_text(n, 1.9 * s.lane / 13.0, s.lane, measure, 2) for n in lane_names}
+    lane_texts = {n: wrap_text(n, _lane_wrap(n, s, measure), s.lane, measure, 2) for n in lane_names}
     lane_w = max((measure(t, s.lane)[0] for t in lane_texts.values()), default=0.5)
     left = margin + lane_w + 0.15
     right = width - margin - 0.1
@@ -369,9 +407,11 @@ def _attempt(
     hi = max([*ends, cutoff])
     span = max(hi - lo, 60.0)
     arrow_in = 0.3
-    g = _Geometry(left, right, lo - 0.02 * span, hi + 0.02 * span)
-    # Widen the right end so an ongoing arrow past the cut-off still fits.
-    g.x1 = hi + 0.02 * span + arrow_in * g.per_inch()
+    # Room before the first event lets its label sit to the left of its marker, and room
+    # after the cut-off holds an ongoing arrow.
+    lead_in = 0.45
+    per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
+    g = _Geometry(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
 
     # Vertical budget (figure inches from the top).
     tick_band = s.tick / 72 * 2.6
@@ -386,7 +426,7 @@ def _attempt(
     axes_bottom = legend_y + 0.12 + tick_band
     axes_h = axes_top - axes_bottom
     if axes_h < 0.5 and not force:
-        return None
+        return "height"
     axes_h = max(axes_h, 0.5)
     axes = Box(left, axes_bottom, right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
@@ -394,21 +434,21 @@ def _attempt(
     available = axes_h - band
     if allow_empty:
         # Tiers for point labels come out of whatever height the bars leave free.
-        bare = [_plan_lane(name, events, g, s, measure, 0, True) for name in lane_names]
+        bare = [_plan_lane(name, prep, g, s, measure, 0, True) for name in lane_names]
         fixed = sum(p.height for p in bare if p is not None)
         point_lanes = sum(1 for p in bare if p is not None and p.points)
         if point_lanes:
             room = (available - fixed) / (point_lanes * _line_height(s, measure))
             max_tiers = max(1, min(8, int(room)))
     plans = [
-        _plan_lane(name, events, g, s, measure, max_tiers, allow_empty or force, level) for name in lane_names
+        _plan_lane(name, prep, g, s, measure, max_tiers, allow_empty or force, level) for name in lane_names
     ]
     if any(p is None for p in plans):
-        return None
+        return "labels"
     lane_plans = [p for p in plans if p is not None]
     needed = sum(p.height for p in lane_plans)
     if needed > available and not force:
-        return None
+        return "height"
     extra = max(available - needed, 0.0) / max(len(lane_plans), 1)
     scale = min(1.0, available / needed) if needed else 1.0
 
@@ -457,7 +497,7 @@ def _attempt(
             labels,
             leaders,
             arrows,
-            events,
+            prep,
         )
         y_top = y0
 
@@ -573,7 +613,7 @@ def _point_text(row: dict[str, Any]) -> list[str]:
 
 def _plan_lane(
     name: str,
-    events: pd.DataFrame,
+    prep: _Prepared,
     g: _Geometry,
     s: Sizes,
     measure: Measure,
@@ -582,14 +622,13 @@ def _plan_lane(
     level: int | None = None,
 ) -> _LanePlan | None:
     """Pack a lane's bars into rows and its point labels into tiers; None if they cannot fit."""
-    lane_events = events[events["lane"] == name]
-    records = cast(list[dict[str, Any]], lane_events.to_dict("records"))
+    records = prep.by_lane.get(name, [])
     interval_rows = [r for r in records if r["is_interval"] and r["kind"] != "phase"]
     point_rows = [r for r in records if not r["is_interval"]]
     gap = 0.08
     rows: list[list[dict[str, Any]]] = []
     for row in interval_rows:
-        spec = _bar_spec(row, events, g, s, measure)
+        spec = _bar_spec(row, prep, g, s, measure)
         for packed in rows:
             if all(spec["x1"] + gap <= other["x0"] or other["x1"] + gap <= spec["x0"] for other in packed):
                 packed.append(spec)
@@ -605,12 +644,12 @@ def _plan_lane(
     row_h = s.bar_height + s.row_gap
     height = 2 * s.lane_pad + len(rows) * row_h
     if points:
-        height += s.marker_row + tiers * _line_height(s, measure)
+        height += MARKER_ROW + 0.03 + tiers * _line_height(s, measure)
     return _LanePlan(name, rows, points, tiers, height)
 
 
 def _bar_spec(
-    row: dict[str, Any], events: pd.DataFrame, g: _Geometry, s: Sizes, measure: Measure
+    row: dict[str, Any], prep: _Prepared, g: _Geometry, s: Sizes, measure: Measure
 ) -> dict[str, Any]:
     """Decide where a bar's text goes and how much room the bar takes horizontally."""
     x0 = g.inch(day_number(row["start_lo"]))
@@ -629,7 +668,7 @@ def _bar_spec(
         "stop": "",
         "stop_at": "right",
     }
-    has_phases = bool((events["parent_id"] == row["event_id"]).any())
+    has_phases = row["event_id"] in prep.phases
     inner = max(x1 - x0 - 2 * pad, 0.0)
     if text:
         w = measure(text, s.label)[0]
@@ -723,16 +762,25 @@ def _place_points(
 
 
 def _segment_hits_box(seg: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
-    """True when the segment (x0, y0, x1, y1) passes through the box (x0, y0, x1, y1)."""
+    """True when the segment (x0, y0, x1, y1) passes through the open box (x0, y0, x1, y1)."""
     sx0, sy0, sx1, sy1 = seg
     bx0, by0, bx1, by1 = box
-    steps = 24
-    for i in range(steps + 1):
-        t = i / steps
-        x, y = sx0 + (sx1 - sx0) * t, sy0 + (sy1 - sy0) * t
-        if bx0 < x < bx1 and by0 < y < by1:
-            return True
-    return False
+    # Liang-Barsky clipping: shrink [t0, t1] by each of the four box edges.
+    t0, t1 = 0.0, 1.0
+    dx, dy = sx1 - sx0, sy1 - sy0
+    for p, q in ((-dx, sx0 - bx0), (dx, bx1 - sx0), (-dy, sy0 - by0), (dy, by1 - sy0)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 >= t1:
+            return False
+    return True
 
 
 def _greedy_tiers(
@@ -753,43 +801,52 @@ def _greedy_tiers(
     boxes: list[tuple[float, float, float, float]] = []
     leaders: list[tuple[float, float, float, float]] = []
     gap = 0.08
+    xs = [g.inch(_mid(point["row"])) for point in ordered]
     result: list[tuple[str, int, float, float]] = []
-    for point, options, level in zip(ordered, variants, detail, strict=True):
-        x = g.inch(_mid(point["row"]))
-        choice: tuple[str, int, float, float] | None = None
-        for text in options[level : level + 1]:
-            w, h = measure(text, s.label)
-            span = max(1, math.ceil(h / line - 0.05))
-            near = [x - w / 2, x - 0.05, x + 0.05 - w]
-            # Raised labels may also slide sideways; their leaders then run at a slant.
-            far = [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)]
-            for tier in range(max_tiers - span + 1):
-                for start in near if tier == 0 else near + far:
-                    bx0 = min(max(start, g.left + 0.02), g.right - 0.02 - w)
-                    if bx0 < g.left:
+    for index, (options, level) in enumerate(zip(variants, detail, strict=True)):
+        x = xs[index]
+        text = options[level]
+        w, h = measure(text, s.label)
+        span = max(1, math.ceil(h / line - 0.05))
+        near = [x - w / 2, x - 0.05, x + 0.05 - w]
+        # Raised labels may also slide sideways; their leaders then run at a slant.
+        far = [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)]
+        # Why: a label that covers a neighbour's marker forces that neighbour up and around
+        # it, so among free spots prefer the one covering the fewest later markers.
+        later = xs[index + 1 :]
+        best: tuple[int, int, float, float, float, tuple[float, float, float, float] | None] | None = None
+        for tier in range(max_tiers - span + 1):
+            for start in near if tier == 0 else near + far:
+                bx0 = min(max(start, g.left + 0.02), g.right - 0.02 - w)
+                if bx0 < g.left:
+                    continue
+                bx1 = bx0 + w
+                box = (bx0 - gap / 2, tier + 0.02, bx1 + gap / 2, tier + span - 0.02)
+                if any(_boxes_overlap(box, other) for other in boxes):
+                    continue
+                lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
+                leader = None
+                if tier > 0 or not (bx0 <= x <= bx1):
+                    leader = (x, -0.3, lx, float(tier))
+                    if any(_segment_hits_box(leader, other) for other in boxes):
                         continue
-                    bx1 = bx0 + w
-                    box = (bx0 - gap / 2, tier + 0.02, bx1 + gap / 2, tier + span - 0.02)
-                    if any(_boxes_overlap(box, other) for other in boxes):
-                        continue
-                    lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
-                    leader = None
-                    if tier > 0 or not (bx0 <= x <= bx1):
-                        leader = (x, -0.3, lx, float(tier))
-                        if any(_segment_hits_box(leader, other) for other in boxes):
-                            continue
-                    if any(_segment_hits_box(other, box) for other in leaders):
-                        continue
-                    choice = (text, tier, bx0, bx1)
-                    boxes.append(box)
-                    if leader:
-                        leaders.append(leader)
+                if any(_segment_hits_box(other, box) for other in leaders):
+                    continue
+                covered = sum(1 for other in later if box[0] - 0.03 <= other <= box[2] + 0.03)
+                if best is None or covered < best[0]:
+                    best = (covered, tier, bx0, bx1, 0.0, leader)
+                if covered == 0:
                     break
-                if choice:
-                    break
-            if choice:
+            if best is not None and best[0] == 0:
                 break
-        result.append(choice or ("", 0, x, x))
+        if best is None:
+            result.append(("", 0, x, x))
+            continue
+        _, tier, bx0, bx1, _, leader = best
+        boxes.append((bx0 - gap / 2, tier + 0.02, bx1 + gap / 2, tier + span - 0.02))
+        if leader:
+            leaders.append(leader)
+        result.append((text, tier, bx0, bx1))
     return result
 
 
@@ -824,7 +881,7 @@ def _place_lane(
     labels: list[Label],
     leaders: list[Leader],
     arrows: list[tuple[str, float, float]],
-    events: pd.DataFrame,
+    prep: _Prepared,
 ) -> None:
     """Turn a lane plan into bars, markers and labels at concrete positions."""
     row_h = (s.bar_height + s.row_gap) * scale
@@ -838,18 +895,18 @@ def _place_lane(
             bars.append(bar)
             if row["end_status"] == "ongoing":
                 arrows.append((row["event_id"], bar.end_hi, center))
-            for _, phase in events[events["parent_id"] == row["event_id"]].iterrows():
-                phase_bar = _bar_from_row(phase.to_dict(), center, bar_h)
+            for phase in prep.phases.get(row["event_id"], []):
+                phase_bar = _bar_from_row(phase, center, bar_h)
                 phases.append(phase_bar)
-                _phase_label(phase.to_dict(), phase_bar, g, s, measure, axes_bottom, labels)
+                _phase_label(phase, phase_bar, g, s, measure, axes_bottom, labels)
             _bar_labels(spec, bar, g, s, measure, axes_bottom, labels, markers)
         y -= row_h
     if not plan.points:
         return
     # Labels rise in tiers above a marker row at the bottom of the points section.
     tier_h = _line_height(s, measure) * scale
-    marker_y = y - plan.tiers * tier_h - s.marker_row * scale / 2
-    marker_top = marker_y + s.marker_row * scale / 2 + 0.02
+    marker_y = y - plan.tiers * tier_h - MARKER_ROW * scale / 2
+    marker_top = marker_y + MARKER_ROW * scale / 2 + 0.03
     for point in plan.points:
         row = point["row"]
         mid = _mid(row)
@@ -891,7 +948,7 @@ def _place_lane(
         mx = g.inch(mid)
         if point["tier"] > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
             lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)
-            leaders.append(Leader(row["event_id"], mid, marker_y + 0.09 * scale, g.day(lx), y_bottom))
+            leaders.append(Leader(row["event_id"], mid, marker_y + 0.1 * scale, g.day(lx), y_bottom))
 
 
 def _title_text(row: dict[str, Any]) -> str:

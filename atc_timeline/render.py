@@ -13,7 +13,8 @@ from matplotlib import dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator
@@ -36,24 +37,45 @@ def _font(family: tuple[str, ...], weight: str) -> FontProperties:
     return FontProperties(family=list(family), weight=weight)
 
 
-def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
-    """A measure(text, points) -> (width_in, height_in) callable using real font metrics."""
-    font = _font(theme.font_family, weight)
+_REFERENCE_POINTS = 100.0
+# Glyph advances ignore kerning and hinting; a small margin keeps measured boxes at or
+# above what Agg draws (tests compare against the real rendered extents).
+_WIDTH_MARGIN = 1.08
 
-    @lru_cache(maxsize=20000)
+
+def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
+    """A measure(text, points) -> (width_in, height_in) callable using real font metrics.
+
+    Why: layout measures thousands of candidate labels; summing cached glyph advances is
+    ~100x faster than laying out each string with FreeType, and widths scale linearly.
+    """
+    prop = _font(theme.font_family, weight).copy()
+    prop.set_size(_REFERENCE_POINTS)
+    # A private FT2Font: matplotlib's shared font objects get resized by every draw.
+    font = FT2Font(findfont(prop))
+    font.set_size(_REFERENCE_POINTS, 72)
+    _, lp_h, _ = _renderer().get_text_width_height_descent("lp", prop, ismath=False)
+    line_height = lp_h / _REFERENCE_POINTS  # points per point of font size
+
+    @lru_cache(maxsize=4096)
+    def raw_advance(char: str) -> float:
+        glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+        return float(glyph.linearHoriAdvance)
+
+    # Calibrate FreeType's advance units against Agg's own width of a pangram.
+    sample = "The quick brown fox jumps over the lazy dog 0123456789"
+    sample_w, _, _ = _renderer().get_text_width_height_descent(sample, prop, ismath=False)
+    unit = sample_w / sum(raw_advance(c) for c in sample) / _REFERENCE_POINTS
+
+    def advance(char: str) -> float:
+        return float(raw_advance(char) * unit)
+
+    @lru_cache(maxsize=65536)
     def measure(text: str, size: float) -> tuple[float, float]:
-        prop = font.copy()
-        prop.set_size(size)
-        lines = text.split("\n") or [""]
-        renderer = _renderer()
-        width = 0.0
-        for line in lines:
-            if line:
-                w, _, _ = renderer.get_text_width_height_descent(line, prop, ismath=False)
-                width = max(width, w)
-        _, lp_h, lp_d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
-        height = lp_h + (len(lines) - 1) * LINE_SPACING * lp_h + lp_d * 0
-        return width / 72.0, height / 72.0
+        lines = text.split("\n")
+        width = max(sum(advance(c) for c in line) for line in lines) * _WIDTH_MARGIN
+        height = line_height * (1 + (len(lines) - 1) * LINE_SPACING)
+        return width * size / 72.0, height * size / 72.0
 
     return measure
 
@@ -326,6 +348,9 @@ def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme, ti
         counts[base] = counts.get(base, 0) + 1
         gid = base if counts[base] == 1 else f"{base}-{counts[base]}"
         extra: dict[str, Any] = {}
+        if label.role == "stop":
+            # A stop reason may run across the cut-off line; a plate keeps it legible.
+            extra["bbox"] = {"facecolor": theme.background, "alpha": 0.85, "lw": 0, "pad": 0.5}
         if label.color_key == "on_bar" and _hatched_under(label, layout, theme):
             # Hatching behind text hurts legibility; a soft plate keeps both visible.
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.8, "lw": 0, "pad": 1.0}

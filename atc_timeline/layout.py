@@ -406,6 +406,9 @@ def _attempt(
     lo = min([*starts, cutoff, zero])
     hi = max([*ends, cutoff])
     span = max(hi - lo, 60.0)
+    # A short history (one day, one week) is centred in a two-month window.
+    pad = (span - (hi - lo)) / 2
+    lo, hi = lo - pad, hi + pad
     arrow_in = 0.3
     # Room before the first event lets its label sit to the left of its marker, and room
     # after the cut-off holds an ongoing arrow.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 import pytest
 from matplotlib.testing.compare import compare_images
 
@@ -21,15 +22,23 @@ CHARTS = {
 }
 
 
+# Why: FreeType and matplotlib releases move pixels; baselines are only meaningful with the
+# matplotlib they were made with, which this file records.
+VERSION_FILE = BASELINES / "MATPLOTLIB_VERSION"
+
+
 @pytest.mark.parametrize("name", sorted(CHARTS))
 def test_png_matches_baseline(name, update_baselines):
     OUTPUT.mkdir(exist_ok=True)
+    if not update_baselines and VERSION_FILE.read_text().strip() != matplotlib.__version__:
+        pytest.skip(f"baselines were made with matplotlib {VERSION_FILE.read_text().strip()}")
     actual = OUTPUT / f"{name}.png"
     actual.write_bytes(render_case(CHARTS[name], "png", ChartOptions(dpi=72)))
     expected = BASELINES / f"{name}.png"
     if update_baselines:
         BASELINES.mkdir(exist_ok=True)
         expected.write_bytes(actual.read_bytes())
+        VERSION_FILE.write_text(matplotlib.__version__ + "\n")
         pytest.skip("baseline updated")
     assert expected.exists(), f"no baseline {expected}; run pytest --update-baselines on purpose"
     result = compare_images(str(expected), str(actual), tol=TOLERANCE, in_decorator=True)

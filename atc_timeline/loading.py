@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from atc_timeline.checks import check_case
 from atc_timeline.errors import CaseError, CaseValidationError, Issue
-from atc_timeline.model import Case
+from atc_timeline.model import CODE_PATTERN, CODE_SYSTEMS, Case
 
 KeyPath = tuple[str | int, ...]
 LineMap = dict[KeyPath, tuple[int, int]]
@@ -240,6 +240,11 @@ def _explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
     if kind == "string_too_short":
         return path, "must not be empty"
     if kind == "string_pattern_mismatch":
+        if error.get("ctx", {}).get("pattern") == CODE_PATTERN:
+            return path, (
+                f"'{value}' is not a code; write system:code, e.g. sct:13619001 "
+                f"(systems: {', '.join(CODE_SYSTEMS)})"
+            )
         return path, f"'{value}' may only contain letters, digits, '-', '_' and '.'"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})

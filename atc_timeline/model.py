@@ -92,6 +92,16 @@ EndDate = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
+# Code systems by short alias (FHIR canonical URIs are in the README); codes are optional.
+CODE_SYSTEMS = (
+    "sct", "loinc", "rxnorm", "icd10cm", "icd10pcs", "icd11", "icdo3", "cpt", "ncit", "meddra",
+    "dicom", "atc", "hgnc", "hgvs",
+)
+CODE_PATTERN = rf"^({'|'.join(CODE_SYSTEMS)}):\S+$"
+Code = Annotated[
+    str, Field(pattern=CODE_PATTERN, description="system:code, e.g. sct:13619001 or rxnorm:1597876")
+]
+
 
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -135,6 +145,7 @@ class Metastasis(_Item):
     site: Text
     date: Date | None = None
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
 
 class Diagnosis(_Item):
@@ -146,6 +157,7 @@ class Diagnosis(_Item):
     molecular: list[Text] = Field(default_factory=list)
     metastases: list[Metastasis] = Field(default_factory=list)
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
 
 class Procedure(_Item):
@@ -157,6 +169,7 @@ class Procedure(_Item):
     outcome: str | None = None
     lane: str | None = None
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
 
 class Radiotherapy(_Item):
@@ -172,6 +185,7 @@ class Radiotherapy(_Item):
     total_dose: float | None = Field(default=None, gt=0, description="Gy")
     lane: str | None = None
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _period(self) -> Radiotherapy:
@@ -217,6 +231,7 @@ class Medication(_Item):
     outcome: str | None = None
     lane: str | None = None
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -256,6 +271,7 @@ class Imaging(_Item):
     response: Response | None = None
     lane: str | None = None
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
 
 class AdverseEvent(_Item):
@@ -271,6 +287,7 @@ class AdverseEvent(_Item):
     action: Action | None = None
     lane: str | None = None
     source: str | None = None
+    codes: list[Code] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _period(self) -> AdverseEvent:

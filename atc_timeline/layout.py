@@ -673,6 +673,11 @@ def _bar_spec(
     }
     has_phases = row["event_id"] in prep.phases
     inner = max(x1 - x0 - 2 * pad, 0.0)
+    if row["outcome"] and not has_phases:
+        # Table 1 style: the outcome goes inside the bar when the bar is long enough.
+        fuller = f"{text} \u00b7 {row['outcome']}" if text else row["outcome"]
+        if measure(fuller, s.label)[0] <= inner:
+            text = fuller
     if text:
         w = measure(text, s.label)[0]
         if w <= inner and not has_phases:
@@ -898,10 +903,18 @@ def _place_lane(
             bars.append(bar)
             if row["end_status"] == "ongoing":
                 arrows.append((row["event_id"], bar.end_hi, center))
-            for phase in prep.phases.get(row["event_id"], []):
+            drug_phases = prep.phases.get(row["event_id"], [])
+            # The drug's outcome rides on its longest phase, if there is room.
+            longest = max(
+                range(len(drug_phases)),
+                key=lambda i: day_number(drug_phases[i]["end_lo"]) - day_number(drug_phases[i]["start_hi"]),
+                default=-1,
+            )
+            for index, phase in enumerate(drug_phases):
                 phase_bar = _bar_from_row(phase, center, bar_h)
                 phases.append(phase_bar)
-                _phase_label(phase, phase_bar, g, s, measure, axes_bottom, labels)
+                outcome = row["outcome"] if index == longest else ""
+                _phase_label(phase, phase_bar, g, s, measure, axes_bottom, labels, outcome)
             _bar_labels(spec, bar, g, s, measure, axes_bottom, labels, markers)
         y -= row_h
     if not plan.points:
@@ -1067,6 +1080,7 @@ def _phase_label(
     measure: Measure,
     axes_bottom: float,
     labels: list[Label],
+    outcome: str = "",
 ) -> None:
     # Dose text sits on the part of the segment whose dates are certain, or failing that
     # between the middles of its two uncertain edges.
@@ -1077,7 +1091,11 @@ def _phase_label(
         x0 = g.inch((bar.start_lo + bar.start_hi) / 2)
         x1 = g.inch((bar.end_lo + bar.end_hi) / 2 if bar.end_status != "ongoing" else bar.end_hi)
     room = x1 - x0 - 0.12
-    text = truncate(row["label"], room, s.label, measure) if room > 0 else ""
+    with_outcome = f"{row['label']} \u00b7 {outcome}" if outcome else ""
+    if with_outcome and measure(with_outcome, s.label)[0] <= room:
+        text = with_outcome
+    else:
+        text = truncate(row["label"], room, s.label, measure) if room > 0 else ""
     if not text:
         return
     w, h = measure(text, s.label)

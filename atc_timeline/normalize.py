@@ -36,6 +36,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "grade": "Int64",  # CTCAE grade or <NA>
     "immune_related": "bool",
     "stop_reason": "string",
+    "outcome": "string",  # efficacy or result as the record states it, e.g. Table 1's column
     "source": "string",
     "order": "int64",  # position in the file, for stable ties
 }
@@ -91,6 +92,7 @@ def _row(**values: Any) -> dict[str, Any]:
         "grade": pd.NA,
         "immune_related": False,
         "stop_reason": "",
+        "outcome": "",
         "source": "",
     }
     return {**defaults, **values}
@@ -232,7 +234,7 @@ def normalize_events(case: Case) -> pd.DataFrame:
         rows.append(_row(
             event_id=proc.id, kind="procedure", category="surgery",
             lane=proc.lane or DEFAULT_LANES["procedure"], label=proc.label,
-            detail=proc.outcome or "", source=proc.source or "",
+            detail=proc.outcome or "", outcome=proc.outcome or "", source=proc.source or "",
             **_interval(proc.date, None, cutoff, point_if_open=True),
         ))
     for rt in case.radiotherapy:
@@ -248,7 +250,7 @@ def normalize_events(case: Case) -> pd.DataFrame:
         rows.append(_row(
             event_id=med.id, kind="medication", category=med.class_, lane=lane, label=med.label,
             detail="" if med.phases else med.dose_text(), stop_reason=med.stop_reason or "",
-            source=med.source or "", **bar,
+            outcome=med.outcome or "", source=med.source or "", **bar,
         ))
         rows.extend(_phase_rows(med, lane, bar))
     for image in case.imaging:

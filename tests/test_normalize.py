@@ -57,7 +57,7 @@ def test_event_columns_contract() -> None:
         "event_id", "parent_id", "kind", "category", "lane", "label", "detail",
         "start_lo", "start_hi", "end_lo", "end_hi", "start_text", "end_text",
         "start_exact", "end_exact", "is_interval", "end_status", "response", "grade",
-        "immune_related", "stop_reason", "source", "order",
+        "immune_related", "stop_reason", "outcome", "source", "order",
     ]
     assert set(EVENT_COLUMNS.values()) == {"string", "datetime64[ns]", "bool", "Int64", "int64"}
 
@@ -119,6 +119,7 @@ medications:
     start: 2017-10-02
     end: ongoing
     stop_reason: never
+    outcome: Partial response
     phases:
       - start: 2017-10-02
         dose: 24 mg
@@ -143,24 +144,25 @@ def test_tiny_case_matches_a_hand_built_frame() -> None:
     rows = [
         # event_id, parent, kind, category, lane, label, detail,
         # start_lo, start_hi, end_lo, end_hi, start_text, end_text, start_exact, end_exact,
-        # is_interval, end_status, response, grade, immune_related, stop_reason, source, order
+        # is_interval, end_status, response, grade, immune_related, stop_reason, outcome, source,
+        # order
         ["surgery", "", "procedure", "surgery", "Surgery", "Thyroidectomy", "R1 resection",
          T("2017-08-30"), T("2017-08-30"), T("2017-08-30"), T("2017-08-30"), "2017-08-30", "",
-         True, True, False, "point", "", pd.NA, False, "", "", 0],
+         True, True, False, "point", "", pd.NA, False, "", "R1 resection", "", 0],
         ["lenva", "", "medication", "targeted", "Lenvatinib", "Lenvatinib", "",
          T("2017-10-02"), T("2017-10-02"), cutoff, cutoff, "2017-10-02", "ongoing",
-         True, True, True, "ongoing", "", pd.NA, False, "never", "", 1],
+         True, True, True, "ongoing", "", pd.NA, False, "never", "Partial response", "", 1],
         # phase 1 ends where phase 2 starts: somewhere in January 2018
         ["lenva--phase-1", "lenva", "phase", "targeted", "Lenvatinib", "24 mg QD", "once daily",
          T("2017-10-02"), T("2017-10-02"), T("2018-01-01"), T("2018-01-31"), "2017-10-02", "2018-01",
-         True, False, True, "date", "", pd.NA, False, "", "", 2],
+         True, False, True, "date", "", pd.NA, False, "", "", "", 2],
         ["ct", "", "imaging", "imaging", "Imaging", "CT", "Lung nodules smaller",
          T("2017-12-15"), T("2017-12-15"), T("2017-12-15"), T("2017-12-15"), "2017-12-15", "",
-         True, True, False, "point", "PR", pd.NA, False, "", "", 4],
+         True, True, False, "point", "PR", pd.NA, False, "", "", "", 4],
         # the last phase ends with the drug: ongoing, to the cut-off
         ["lenva--phase-2", "lenva", "phase", "targeted", "Lenvatinib", "14 mg QD", "once daily",
          T("2018-01-01"), T("2018-01-31"), cutoff, cutoff, "2018-01", "ongoing",
-         False, True, True, "ongoing", "", pd.NA, False, "", "dose reduced for proteinuria", 3],
+         False, True, True, "ongoing", "", pd.NA, False, "", "", "dose reduced for proteinuria", 3],
     ]
     expected = pd.DataFrame(rows, columns=columns).astype(EVENT_COLUMNS)
     pd.testing.assert_frame_equal(normalize_events(load_case_text(TINY)), expected)

@@ -614,6 +614,36 @@ def _point_text(row: dict[str, Any]) -> list[str]:
     return [full, row["label"], row["label"]]
 
 
+# Markers closer than this (inches) share one label: four scans in one week read better as
+# "PET-CT, CT, MRI" than as four labels fighting for room.
+_GROUP_GAP = 0.12
+
+
+def _group_points(rows: list[dict[str, Any]], g: _Geometry) -> list[dict[str, Any]]:
+    """Point events of one lane, with near-coincident ones merged under one label."""
+    ordered = sorted(rows, key=lambda r: (_mid(r), r["order"]))
+    groups: list[list[dict[str, Any]]] = []
+    for row in ordered:
+        if groups and g.inch(_mid(row)) - g.inch(_mid(groups[-1][-1])) < _GROUP_GAP:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    points = []
+    for group in groups:
+        texts = [_point_text(r) for r in group]
+        if len(group) == 1:
+            combined = texts[0]
+        else:
+            combined = [
+                "; ".join(t[0] for t in texts),
+                ", ".join(dict.fromkeys(t[1] for t in texts)),
+                ", ".join(dict.fromkeys(t[-1] for t in texts)),
+            ]
+        x_day = sum(_mid(r) for r in group) / len(group)
+        points.append({"row": group[0], "rows": group, "texts": combined, "x_day": x_day})
+    return points
+
+
 def _plan_lane(
     name: str,
     prep: _Prepared,
@@ -638,7 +668,7 @@ def _plan_lane(
                 break
         else:
             rows.append([spec])
-    points = [{"row": r, "texts": _point_text(r)} for r in point_rows]
+    points = _group_points(point_rows, g)
     tiers = 0
     if points:
         tiers = _place_points(points, g, s, measure, max_tiers, allow_empty, level)
@@ -734,13 +764,13 @@ def _place_points(
     Tiers are one text line high; a two-line label takes two adjacent tiers.
     """
     line = _line_height(s, measure)
-    ordered = sorted(points, key=lambda p: (day_number(p["row"]["start_lo"]), p["row"]["order"]))
+    ordered = sorted(points, key=lambda p: (p["x_day"], p["row"]["order"]))
     variants = [_label_variants(p["texts"], s, measure) for p in ordered]
     # Why: crowding is local. Every label starts at full detail; only labels that could not
     # be placed, and their neighbours, step down to a shorter text, round by round.
     start = 0 if level is None else level
     detail = [min(start, len(v) - 1) for v in variants]
-    xs = [g.inch(_mid(p["row"])) for p in ordered]
+    xs = [g.inch(p["x_day"]) for p in ordered]
     best: tuple[int, list[tuple[str, int, float, float]]] | None = None
     for _ in range(4 * max((len(v) for v in variants), default=1) + 4):
         result = _greedy_tiers(ordered, variants, detail, g, measure, s, line, max_tiers)
@@ -809,7 +839,7 @@ def _greedy_tiers(
     boxes: list[tuple[float, float, float, float]] = []
     leaders: list[tuple[float, float, float, float]] = []
     gap = 0.08
-    xs = [g.inch(_mid(point["row"])) for point in ordered]
+    xs = [g.inch(point["x_day"]) for point in ordered]
     result: list[tuple[str, int, float, float]] = []
     for index, (options, level) in enumerate(zip(variants, detail, strict=True)):
         x = xs[index]
@@ -840,11 +870,12 @@ def _greedy_tiers(
                         continue
                 if any(_segment_hits_box(other, box) for other in leaders):
                     continue
+                if leader and any(_segments_cross(leader, other) for other in leaders):
+                    continue
                 covered = sum(1 for other in later if box[0] - 0.03 <= other <= box[2] + 0.03)
-                if best is None or covered < best[0]:
-                    best = (covered, tier, bx0, bx1, 0.0, leader)
-                if covered == 0:
-                    break
+                reach = abs(lx - x) if leader else 0.0
+                if best is None or (covered, reach) < (best[0], best[4]):
+                    best = (covered, tier, bx0, bx1, reach, leader)
             if best is not None and best[0] == 0:
                 break
         if best is None:
@@ -856,6 +887,19 @@ def _greedy_tiers(
             leaders.append(leader)
         result.append((text, tier, bx0, bx1))
     return result
+
+
+def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """True when two segments (x0, y0, x1, y1) properly intersect."""
+
+    def side(px: float, py: float, qx: float, qy: float, rx: float, ry: float) -> float:
+        return (qx - px) * (ry - py) - (qy - py) * (rx - px)
+
+    d1 = side(b[0], b[1], b[2], b[3], a[0], a[1])
+    d2 = side(b[0], b[1], b[2], b[3], a[2], a[3])
+    d3 = side(a[0], a[1], a[2], a[3], b[0], b[1])
+    d4 = side(a[0], a[1], a[2], a[3], b[2], b[3])
+    return d1 * d2 < 0 and d3 * d4 < 0
 
 
 def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -924,22 +968,22 @@ def _place_lane(
     marker_y = y - plan.tiers * tier_h - MARKER_ROW * scale / 2
     marker_top = marker_y + MARKER_ROW * scale / 2 + 0.03
     for point in plan.points:
-        row = point["row"]
-        mid = _mid(row)
-        markers.append(
-            Marker(
-                row["event_id"],
-                row["kind"],
-                _marker_style(row),
-                plan.name,
-                mid,
-                marker_y,
-                day_number(row["start_lo"]),
-                day_number(row["start_hi"]),
-                bool(row["start_exact"]),
-                title=_title_text(row),
+        for member in point["rows"]:
+            markers.append(
+                Marker(
+                    member["event_id"],
+                    member["kind"],
+                    _marker_style(member),
+                    plan.name,
+                    _mid(member),
+                    marker_y,
+                    day_number(member["start_lo"]),
+                    day_number(member["start_hi"]),
+                    bool(member["start_exact"]),
+                    title=_title_text(member),
+                )
             )
-        )
+        row = point["row"]
         text = point["text"]
         if not text:
             continue
@@ -958,9 +1002,10 @@ def _place_lane(
                 "point",
                 box,
                 event_id=row["event_id"],
-                full_text=_title_text(row),
+                full_text="\n".join(_title_text(member) for member in point["rows"]),
             )
         )
+        mid = point["x_day"]
         mx = g.inch(mid)
         if point["tier"] > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
             lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 
 from atc_timeline.dates import PartialDate, parse_date
@@ -13,9 +15,132 @@ Finding = tuple[tuple[str | int, ...], str, Severity]
 _SECTIONS = ("procedures", "radiotherapy", "medications", "imaging", "adverse_events")
 
 
-def check_case(case: Case) -> list[Finding]:
+# Why: a single patient's chart with more events than this cannot be read, and laying it
+# out would take minutes; refuse it with a message instead.
+MAX_EVENTS = 2000
+
+
+def check_case(case: Case, today: dt.date | None = None) -> list[Finding]:
     """Every cross-field problem in the case, as (key path, message, severity)."""
-    return [*_ids(case), *_references(case), *_follow_up(case)]
+    today = today or dt.date.today()
+    return [
+        *_size(case),
+        *_ids(case),
+        *_references(case),
+        *_lanes(case),
+        *_follow_up(case),
+        *_dates(case, today),
+        *_radiotherapy(case),
+        *_scripts(case),
+    ]
+
+
+def _size(case: Case) -> Iterator[Finding]:
+    count = len(case.items())
+    if count > MAX_EVENTS:
+        yield (), f"the case has {count:,} events; a chart can show at most {MAX_EVENTS:,}", "error"
+
+
+def _all_dates(case: Case) -> Iterator[tuple[tuple[str | int, ...], PartialDate]]:
+    """Every date in the case with its key path."""
+    if case.case.data_cutoff is not None:
+        yield ("case", "data_cutoff"), case.case.data_cutoff
+    if case.patient.death_date is not None:
+        yield ("patient", "death_date"), case.patient.death_date
+    if case.diagnosis.date is not None:
+        yield ("diagnosis", "date"), case.diagnosis.date
+    for index, metastasis in enumerate(case.diagnosis.metastases):
+        if metastasis.date is not None:
+            yield ("diagnosis", "metastases", index, "date"), metastasis.date
+    for section in _SECTIONS:
+        for index, item in enumerate(getattr(case, section)):
+            for field in ("date", "start", "end"):
+                value = getattr(item, field, None)
+                if isinstance(value, PartialDate):
+                    yield (section, index, field), value
+            for position, phase in enumerate(getattr(item, "phases", [])):
+                yield (section, index, "phases", position, "start"), phase.start
+
+
+def _dates(case: Case, today: dt.date) -> Iterator[Finding]:
+    birth_year = None
+    if case.patient.age is not None and case.diagnosis.date is not None:
+        birth_year = case.diagnosis.date.year - case.patient.age - 1
+    for path, value in _all_dates(case):
+        if value.lower() > today:
+            yield path, f"{value.iso()} is in the future (today is {today.isoformat()})", "error"
+        if birth_year is not None and value.upper().year < birth_year:
+            yield path, f"{value.iso()} is before the patient was born (about {birth_year})", "error"
+    death, diagnosis = case.patient.death_date, case.diagnosis.date
+    if death is not None and diagnosis is not None and death.upper() < diagnosis.lower():
+        message = f"death {death.iso()} is before the diagnosis {diagnosis.iso()}"
+        yield ("patient", "death_date"), message, "error"
+    cutoff = case.case.data_cutoff
+    if death is not None and cutoff is not None and cutoff.lower() > death.upper():
+        yield (
+            ("case", "data_cutoff"),
+            f"the data cut-off {cutoff.iso()} is after the death on {death.iso()}",
+            "warning",
+        )
+
+
+def _radiotherapy(case: Case) -> Iterator[Finding]:
+    for index, rt in enumerate(case.radiotherapy):
+        if rt.dose_per_fraction is None or rt.fractions is None or rt.total_dose is None:
+            continue
+        product = rt.dose_per_fraction * rt.fractions
+        if abs(product - rt.total_dose) > max(0.05, 0.01 * rt.total_dose):
+            yield (
+                ("radiotherapy", index, "total_dose"),
+                f"{rt.dose_per_fraction:g} Gy x {rt.fractions} fractions is {product:g} Gy, "
+                f"not {rt.total_dose:g} Gy",
+                "error",
+            )
+
+
+def _lanes(case: Case) -> Iterator[Finding]:
+    named = list(case.display.lanes)
+    if not named:
+        return
+    used: set[str] = set()
+    for section in _SECTIONS:
+        for index, item in enumerate(getattr(case, section)):
+            if item.lane is None:
+                continue
+            used.add(item.lane)
+            if item.lane not in named:
+                yield (
+                    (section, index, "lane"),
+                    f"lane '{item.lane}' is not listed in display.lanes; it will be drawn after them",
+                    "warning",
+                )
+    seen: set[str] = set()
+    for position, lane in enumerate(named):
+        if lane in seen:
+            yield ("display", "lanes", position), f"lane '{lane}' is listed twice", "error"
+        seen.add(lane)
+
+
+_RTL = ("R", "AL")
+
+
+def _scripts(case: Case) -> Iterator[Finding]:
+    """Warn about right-to-left text, which matplotlib draws without bidi reordering."""
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("case", "title"), case.case.title)]
+    for section in _SECTIONS:
+        for index, item in enumerate(getattr(case, section)):
+            for field in ("label", "term", "finding", "outcome", "stop_reason"):
+                value = getattr(item, field, None)
+                if isinstance(value, str):
+                    texts.append(((section, index, field), value))
+    for path, text in texts:
+        if any(unicodedata.bidirectional(ch) in _RTL for ch in text):
+            yield (
+                path,
+                "right-to-left text (Arabic, Hebrew) is drawn left to right, letter by letter; "
+                "check the chart",
+                "warning",
+            )
 
 
 def _ids(case: Case) -> Iterator[Finding]:

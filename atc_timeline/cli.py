@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from atc_timeline import __version__
 from atc_timeline.errors import CaseError
@@ -22,6 +25,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,13 +90,162 @@ def render(
     target = output or f"{case_file.stem}.{fmt or 'png'}"
     chosen = format_for(target, fmt) if target != "-" else format_for("-.png", fmt or "png")
     options = ChartOptions(width=width, height=height, dpi=dpi, title=title)
-    data = render_case(case_file, chosen, options)
+    options.check()
+    report = _check(case_file)
+    _print_issues(report.issues)
+    if report.case is None:
+        raise typer.Exit(1)
+    data = render_case(report.case, chosen, options)
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomic(target, data)
         err.print(f"wrote {target}", highlight=False)
+
+
+class OutputFormat(str, Enum):
+    """How validate prints its findings."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    case_files: Annotated[
+        list[Path], typer.Argument(help="One or more YAML case files.", show_default=False)
+    ],
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors (exit 1).")] = False,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text (for people) or json (for editors and CI).")
+    ] = OutputFormat.text,
+) -> None:
+    """Check case files and report every problem, located by file, line and column.
+
+    Exit code 0: valid (warnings allowed unless --strict); 1: invalid; 2: usage error.
+
+    Example: atc-timeline validate cases/*.yaml --strict
+    """
+    reports = [_check(path) for path in case_files]
+    if fmt is OutputFormat.json:
+        findings = [
+            {
+                "file": issue.file,
+                "line": issue.line,
+                "column": issue.column,
+                "path": issue.path,
+                "severity": issue.severity,
+                "message": issue.message,
+            }
+            for report in reports
+            for issue in report.issues
+        ]
+        print(json.dumps(findings, indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            _print_issues(report.issues)
+            errors, warnings = len(report.errors), len(report.warnings)
+            verdict = "valid" if not errors else "invalid"
+            detail = ", ".join(
+                f"{n} {word}{'s' if n != 1 else ''}"
+                for n, word in ((errors, "error"), (warnings, "warning"))
+                if n
+            )
+            out.print(
+                Text.assemble(
+                    (f"{report.file}: ", "bold"),
+                    (verdict, "green" if not errors else "red"),
+                    f" ({detail})" if detail else "",
+                )
+            )
+    failed = any(report.errors or (strict and report.warnings) for report in reports)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the case-file format (for editors and other tools).
+
+    Example: atc-timeline schema > case.schema.json
+    """
+    from atc_timeline.schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+class SummaryFormat(str, Enum):
+    """How summary prints the case."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@handle_user_errors
+def summary(
+    case_file: Annotated[Path, typer.Argument(help="The YAML case file.", show_default=False)],
+    fmt: Annotated[
+        SummaryFormat,
+        typer.Option("--format", "-f", help="table (for the terminal), markdown, csv or json."),
+    ] = SummaryFormat.table,
+) -> None:
+    """Show the case as tables: treatments (like a case report's Table 1), imaging, adverse events.
+
+    Example: atc-timeline summary cases/atc-2017-nivolumab-cabozantinib.yaml --format markdown
+    """
+    from atc_timeline import summary as tables
+
+    report = _check(case_file)
+    _print_issues(report.issues)
+    if report.case is None:
+        raise typer.Exit(1)
+    result = tables.summarize(report.case)
+    if fmt is SummaryFormat.markdown:
+        sys.stdout.write(tables.to_markdown(result))
+    elif fmt is SummaryFormat.csv:
+        sys.stdout.write(tables.to_csv(result))
+    elif fmt is SummaryFormat.json:
+        sys.stdout.write(tables.to_json(result) + "\n")
+    else:
+        from rich.table import Table
+
+        for name in tables.TABLES:
+            headers, rows = tables.rows_for(result, name)
+            table = Table(title=tables.TABLE_TITLES[name], title_justify="left", show_lines=False)
+            for header in headers:
+                table.add_column(header, overflow="fold")
+            previous: list[str] = []
+            for row in rows:
+                # Like the report's Table 1: a lane's name and period are shown once.
+                shown = [
+                    "" if name == "treatments" and i < 2 and previous[i : i + 1] == [cell] else cell
+                    for i, cell in enumerate(row)
+                ]
+                previous = row
+                table.add_row(*(Text(cell) for cell in shown))
+            out.print(table)
+
+
+def _check(path: Path) -> Any:
+    """Check one file; a file that cannot be read becomes a report with one error."""
+    from atc_timeline.errors import Issue
+    from atc_timeline.loading import Report, check_file
+
+    try:
+        return check_file(path)
+    except CaseError as exc:
+        return Report(str(path), None, (Issue(str(path), None, None, "", exc.message),))
+
+
+def _print_issues(issues: Any) -> None:
+    """Errors and warnings on stderr, coloured on a terminal, plain when piped."""
+    for issue in issues:
+        style = "bold red" if issue.severity == "error" else "bold yellow"
+        label = f"{issue.severity}: "
+        err.print(Text.assemble((label, style), str(issue)), soft_wrap=True)
 
 
 def main() -> None:

@@ -132,6 +132,8 @@ def parse_date(value: object) -> PartialDate:
     if isinstance(value, bool):
         raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {value!r}")
     if isinstance(value, int):
+        if not 0 <= value <= 9999:
+            raise ValueError("expected a date like 2017-08-30, 2017-10 or 2017, got a number")
         value = str(value)
     if isinstance(value, dt.date):
         value = value.isoformat()

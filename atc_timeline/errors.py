@@ -28,8 +28,6 @@ class Issue:
         prefix = f"{where}: "
         if self.path:
             prefix += f"{self.path}: "
-        if self.severity == "warning":
-            prefix += "warning: "
         return prefix + self.message
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +14,21 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from atc_timeline.checks import check_case
-from atc_timeline.errors import CaseError, CaseValidationError, Issue
-from atc_timeline.model import CODE_PATTERN, CODE_SYSTEMS, Case
+from atc_timeline.errors import CaseValidationError, Issue
+from atc_timeline.model import (
+    CODE_PATTERN,
+    CODE_SYSTEMS,
+    AdverseEvent,
+    Case,
+    CaseInfo,
+    Diagnosis,
+    Display,
+    Imaging,
+    Medication,
+    Patient,
+    Procedure,
+    Radiotherapy,
+)
 
 KeyPath = tuple[str | int, ...]
 LineMap = dict[KeyPath, tuple[int, int]]
@@ -22,6 +38,10 @@ LineMap = dict[KeyPath, tuple[int, int]]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Why: YAML aliases can expand exponentially ("billion laughs"); no real case needs more.
 MAX_NODES = 200_000
+MAX_DEPTH = 32
+# C0/C1 control characters other than tab, newline and carriage return: they cannot be
+# drawn and are not allowed in SVG (XML 1.0).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -42,6 +62,11 @@ _CaseLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _file_error(file: str, message: str) -> CaseValidationError:
+    """A problem with the file as a whole, located by file name only."""
+    return CaseValidationError([Issue(file, None, None, "", message)])
 
 
 def format_path(path: KeyPath) -> str:
@@ -70,11 +95,14 @@ class _Builder:
         self.issues.append(Issue(self.file, mark.line + 1, mark.column + 1, format_path(path), message))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise _file_error(self.file, f"the file nests blocks more than {MAX_DEPTH} levels deep")
         self.count += 1
         if self.count > MAX_NODES:
-            raise CaseError(
-                f"{self.file}: the file expands to more than {MAX_NODES:,} values "
-                "(too many YAML aliases?); refusing to read it"
+            raise _file_error(
+                self.file,
+                f"the file expands to more than {MAX_NODES:,} values (too many YAML aliases?); "
+                "refusing to read it",
             )
         self.lines.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _ALLOWED_TAGS:
@@ -84,7 +112,20 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            value = self._constructor.construct_object(node, deep=True)
+        except ValueError:
+            # Python refuses to convert integers of more than 4300 digits.
+            self.issue(node, path, "this number is too long to be a value in a case file")
+            return None
+        if isinstance(value, str):
+            bad = _CONTROL.search(value)
+            if bad:
+                self.issue(
+                    node, path,
+                    f"contains the control character U+{ord(bad.group()):04X}; remove it",
+                )
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -114,6 +155,10 @@ def parse_yaml(text: str, file: str = "<case>") -> tuple[Any, LineMap]:
                 )
     try:
         node = yaml.compose(text, Loader=_CaseLoader)
+    except RecursionError:
+        raise CaseValidationError(
+            [Issue(file, None, None, "", f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -137,17 +182,18 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CaseError(
-                f"{name}: the file is {size / 1e6:.1f} MB; case files are limited to "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB"
+            raise _file_error(
+                name,
+                f"the file is {size / 1e6:.1f} MB; case files are limited to "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise CaseError(f"{name}: no such file") from None
+        raise _file_error(name, "no such file") from None
     except IsADirectoryError:
-        raise CaseError(f"{name}: is a directory, not a case file") from None
+        raise _file_error(name, "is a folder, not a case file") from None
     except PermissionError:
-        raise CaseError(f"{name}: permission denied") from None
+        raise _file_error(name, "permission denied") from None
     return decode_bytes(raw, name)
 
 
@@ -224,7 +270,7 @@ def _explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
         return path, f"required field '{field}' is missing"
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
-        return path, f"'{value}' is not allowed; use one of: {expected.replace(chr(39), '')}"
+        return path, f"{_describe(value)} is not allowed; use one of: {expected.replace(chr(39), '')}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return path, f"expected a block of fields (key: value), got {_describe(value)}"
     if kind == "list_type":
@@ -242,15 +288,16 @@ def _explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == CODE_PATTERN:
             return path, (
-                f"'{value}' is not a code; write system:code, e.g. sct:13619001 "
+                f"{_describe(value)} is not a code; write system:code, e.g. sct:13619001 "
                 f"(systems: {', '.join(CODE_SYSTEMS)})"
             )
-        return path, f"'{value}' may only contain letters, digits, '-', '_' and '.'"
+        return path, f"{_describe(value)} may only contain letters, digits, '-', '_' and '.'"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
         words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
         bound = " and ".join(f"{words.get(k, k)} {v}" for k, v in ctx.items())
-        return path, f"{value} is out of range; it must be {bound}"
+        shown = f"{value:g}" if isinstance(value, float) else _describe(value).strip("'")
+        return path, f"{shown} is out of range; it must be {bound}"
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         # Why: model-level checks name the field they are about as "field: message".
@@ -268,43 +315,183 @@ def _describe(value: Any) -> str:
         return "a block of fields"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return "a number with more than 60 digits"
+    text = str(value)
+    return f"'{text[:80]}…'" if len(text) > 80 else f"'{text}'"
+
+
+# Steps pydantic adds to an error location for validators and unions, not keys of the file.
+_PYDANTIC_STEP = re.compile(
+    r"^(function-(after|before|wrap|plain)|union|tagged-union|lax-or-strict|json-or-python|nullable|chain)\["
+)
 
 
 def _iter_issues(exc: ValidationError, file: str, lines: LineMap) -> Iterator[Issue]:
     for error in exc.errors():
         # Why: pydantic appends the union branch name ("function-after[...]") to loc.
-        raw = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        raw = tuple(p for p in error["loc"] if not (isinstance(p, str) and _PYDANTIC_STEP.match(p)))
         path, message = _explain(error, raw)
         line, col = _locate(path, lines)
         yield Issue(file, line, col, format_path(path), message)
 
 
-def validate_data(data: Any, lines: LineMap, file: str = "<case>") -> Case:
-    """Validate parsed YAML data into a Case, raising CaseValidationError with every issue."""
+@dataclass(frozen=True)
+class Report:
+    """Everything found in one case file: the case (when it has no errors) and every issue."""
+
+    file: str
+    case: Case | None
+    issues: tuple[Issue, ...]
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Issues that make the file invalid."""
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Doubtful things that do not stop rendering."""
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "procedures": Procedure,
+    "radiotherapy": Radiotherapy,
+    "medications": Medication,
+    "imaging": Imaging,
+    "adverse_events": AdverseEvent,
+}
+_BLOCKS: dict[str, type[BaseModel]] = {
+    "case": CaseInfo,
+    "patient": Patient,
+    "diagnosis": Diagnosis,
+    "display": Display,
+}
+
+
+def _partial_case(data: dict[str, Any]) -> tuple[Case | None, dict[str, list[int]]]:
+    """The valid parts of an invalid file, so cross-field checks can still run on them.
+
+    Returns the partial case and, per section, the original index of each item kept.
+    """
+    kept: dict[str, Any] = {"schema": "atc-timeline/1"}
+    for name, model in _BLOCKS.items():
+        if name not in data:
+            continue
+        try:
+            model.model_validate(data[name])
+        except ValidationError:
+            if name in ("case", "diagnosis"):
+                return None, {}
+            continue
+        kept[name] = data[name]
+    if "case" not in kept or "diagnosis" not in kept:
+        return None, {}
+    origin: dict[str, list[int]] = {}
+    for name, model in _SECTIONS.items():
+        items = data.get(name)
+        if not isinstance(items, list):
+            continue
+        good = []
+        origin[name] = []
+        for index, item in enumerate(items):
+            try:
+                model.model_validate(item)
+            except ValidationError:
+                continue
+            good.append(item)
+            origin[name].append(index)
+        kept[name] = good
+    try:
+        return Case.model_validate(kept), origin
+    except ValidationError:
+        return None, {}
+
+
+def _item_rule_issues(data: dict[str, Any], file: str, lines: LineMap) -> list[Issue]:
+    """Rules inside an item (end before start) that pydantic skips when another field fails."""
+    found: list[Issue] = []
+    for name, model in _SECTIONS.items():
+        items = data.get(name)
+        if not isinstance(items, list):
+            continue
+        allowed = set(_field_names(model))
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or set(item) <= allowed:
+                continue
+            # Unknown keys stopped validation; try again without them to reach the rules.
+            trimmed = {k: v for k, v in item.items() if k in allowed}
+            try:
+                model.model_validate(trimmed)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    if error["type"] == "value_error" and not error["loc"]:
+                        path, message = _explain(error, (name, index))
+                        found.append(Issue(file, *_locate(path, lines), format_path(path), message))
+    return found
+
+
+def _collect(data: Any, lines: LineMap, file: str, today: dt.date | None) -> tuple[Case | None, list[Issue]]:
     if not isinstance(data, dict):
-        raise CaseValidationError(
-            [Issue(file, *lines.get((), (1, 1)), "",
-                   f"a case file must be a block of fields (schema, case, ...), got {_describe(data)}")]
-        )
+        return None, [
+            Issue(file, *lines.get((), (1, 1)), "",
+                  f"a case file must be a block of fields (schema, case, ...), got {_describe(data)}")
+        ]
+    case: Case | None
+    checked: Case | None
+    origin: dict[str, list[int]] = {}
     try:
         case = Case.model_validate(data)
+        issues: list[Issue] = []
+        checked = case
     except ValidationError as exc:
-        issues = list(_iter_issues(exc, file, lines))
-        issues.sort(key=lambda i: (i.line or 0, i.column or 0))
-        raise CaseValidationError(issues) from None
-    problems = [
-        Issue(file, *_locate(path, lines), format_path(path), message, severity)
-        for path, message, severity in check_case(case)
-    ]
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise CaseValidationError(errors)
+        case = None
+        issues = list(_iter_issues(exc, file, lines)) + _item_rule_issues(data, file, lines)
+        partial, origin = _partial_case(data)
+        checked = partial
+    if checked is not None:
+        for path, message, severity in check_case(checked, today):
+            if origin and len(path) > 1 and path[0] in origin and isinstance(path[1], int):
+                path = (path[0], origin[str(path[0])][path[1]], *path[2:])
+            issues.append(Issue(file, *_locate(path, lines), format_path(path), message, severity))
+    unique = list(dict.fromkeys(issues))
+    unique.sort(key=lambda i: (i.line or 0, i.column or 0, i.severity))
+    if any(i.severity == "error" for i in unique):
+        case = None
+    return case, unique
+
+
+def check_text(text: str, file: str = "<case>", today: dt.date | None = None) -> Report:
+    """Check YAML text: every error and warning, and the case when there are no errors."""
+    try:
+        data, lines = parse_yaml(text, file)
+    except CaseValidationError as exc:
+        return Report(file, None, tuple(exc.issues))
+    case, issues = _collect(data, lines, file, today)
+    return Report(file, case, tuple(issues))
+
+
+def check_file(path: str | Path, today: dt.date | None = None) -> Report:
+    """Check a case file on disk; an unreadable file gives a report with one error."""
+    path = Path(path)
+    try:
+        text = read_text(path)
+    except CaseValidationError as exc:
+        return Report(str(path), None, tuple(exc.issues))
+    return check_text(text, str(path), today)
+
+
+def validate_data(data: Any, lines: LineMap, file: str = "<case>") -> Case:
+    """Validate parsed YAML data into a Case, raising CaseValidationError with every error."""
+    case, issues = _collect(data, lines, file, None)
+    if case is None:
+        raise CaseValidationError([i for i in issues if i.severity == "error"])
     return case
 
 
 def load_case_text(text: str, file: str = "<case>") -> Case:
-    """Load a case from YAML text."""
+    """Load a case from YAML text; raises CaseValidationError listing every error."""
     data, lines = parse_yaml(text, file)
     return validate_data(data, lines, file)
 

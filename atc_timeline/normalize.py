@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from atc_timeline.dates import PartialDate, parse_date
+from atc_timeline.lanes import BOTTOM_LANES, DEFAULT_LANES, medication_lane
 from atc_timeline.model import SCHEDULE_TEXT, Case, Medication
 
 # The column contract of the events frame: one row per drawable event, sorted by
@@ -41,14 +42,6 @@ EVENT_COLUMNS: dict[str, str] = {
     "order": "int64",  # position in the file, for stable ties
 }
 
-DEFAULT_LANES = {
-    "procedure": "Surgery",
-    "radiotherapy": "Radiotherapy",
-    "chemotherapy": "Chemotherapy",
-    "imaging": "Imaging",
-    "adverse_event": "Adverse events",
-}
-BOTTOM_LANES = ("Imaging", "Adverse events")
 # Only actions that change treatment are worth chart space; the rest stay in the title.
 _ACTION_TEXT = {
     "dose_reduced": "dose reduced",
@@ -126,14 +119,6 @@ def _interval(
     # "unknown" or missing: it ended somewhere between its start and the cut-off.
     return {**values, "end_lo": _ts(start_hi), "end_hi": _ts(max(cutoff, start_hi)),
             "end_text": "unknown", "end_exact": False, "is_interval": True, "end_status": "unknown"}
-
-
-def _medication_lane(med: Medication) -> str:
-    if med.lane:
-        return med.lane
-    if med.class_ == "chemotherapy":
-        return DEFAULT_LANES["chemotherapy"]
-    return med.label
 
 
 def _dates(case: Case) -> list[PartialDate]:
@@ -245,7 +230,7 @@ def normalize_events(case: Case) -> pd.DataFrame:
             source=rt.source or "", **_interval(rt.start, rt.end, cutoff),
         ))
     for med in case.medications:
-        lane = _medication_lane(med)
+        lane = medication_lane(med)
         bar = _interval(med.start, med.end, cutoff)
         rows.append(_row(
             event_id=med.id, kind="medication", category=med.class_, lane=lane, label=med.label,

@@ -167,11 +167,13 @@ def test_missing_file() -> None:
     with pytest.raises(CaseError) as info:
         load_case(path)
     assert str(info.value) == f"{path}: no such file"
-    assert not isinstance(info.value, CaseValidationError)
+    # Reported like every other problem: one issue, located by the file name alone.
+    assert isinstance(info.value, CaseValidationError)
+    assert [(i.file, i.line, i.message) for i in info.value.issues] == [(str(path), None, "no such file")]
 
 
 def test_directory_is_not_a_case_file(tmp_path: Path) -> None:
-    with pytest.raises(CaseError, match="is a directory"):
+    with pytest.raises(CaseError, match="is a folder, not a case file"):
         load_case(tmp_path)
 
 

@@ -20,12 +20,18 @@ _SECTIONS = ("procedures", "radiotherapy", "medications", "imaging", "adverse_ev
 MAX_EVENTS = 2000
 
 
-def check_case(case: Case, today: dt.date | None = None) -> list[Finding]:
-    """Every cross-field problem in the case, as (key path, message, severity)."""
+def check_case(
+    case: Case, today: dt.date | None = None, origin: dict[str, list[int]] | None = None
+) -> list[Finding]:
+    """Every cross-field problem in the case, as (key path, message, severity).
+
+    `origin` maps each section to the file index of each item, when the case holds only
+    the valid items of a file; messages then name items by their place in the file.
+    """
     today = today or dt.date.today()
     return [
         *_size(case),
-        *_ids(case),
+        *_ids(case, origin or {}),
         *_references(case),
         *_lanes(case),
         *_follow_up(case),
@@ -143,11 +149,11 @@ def _scripts(case: Case) -> Iterator[Finding]:
             )
 
 
-def _ids(case: Case) -> Iterator[Finding]:
+def _ids(case: Case, origin: dict[str, list[int]]) -> Iterator[Finding]:
     seen: dict[str, str] = {}
     for section in _SECTIONS:
         for index, item in enumerate(getattr(case, section)):
-            where = f"{section}[{index}]"
+            where = f"{section}[{origin[section][index] if section in origin else index}]"
             if item.id in seen:
                 yield (section, index, "id"), f"id '{item.id}' is already used by {seen[item.id]}", "error"
             else:

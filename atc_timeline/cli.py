@@ -157,7 +157,8 @@ def validate(
                     (f"{report.file}: ", "bold"),
                     (verdict, "green" if not errors else "red"),
                     f" ({detail})" if detail else "",
-                )
+                ),
+                soft_wrap=True,
             )
     failed = any(report.errors or (strict and report.warnings) for report in reports)
     raise typer.Exit(1 if failed else 0)

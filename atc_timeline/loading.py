@@ -96,7 +96,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if len(path) > MAX_DEPTH:
-            raise _file_error(self.file, f"the file nests blocks more than {MAX_DEPTH} levels deep")
+            raise _file_error(self.file, f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")
         self.count += 1
         if self.count > MAX_NODES:
             raise _file_error(
@@ -451,7 +451,7 @@ def _collect(data: Any, lines: LineMap, file: str, today: dt.date | None) -> tup
         partial, origin = _partial_case(data)
         checked = partial
     if checked is not None:
-        for path, message, severity in check_case(checked, today):
+        for path, message, severity in check_case(checked, today, origin):
             if origin and len(path) > 1 and path[0] in origin and isinstance(path[1], int):
                 path = (path[0], origin[str(path[0])][path[1]], *path[2:])
             issues.append(Issue(file, *_locate(path, lines), format_path(path), message, severity))

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from atc_timeline.checks import check_case
+from atc_timeline.checks import MAX_EVENTS, check_case
 from atc_timeline.errors import CaseValidationError, Issue
 from atc_timeline.model import (
     CODE_PATTERN,
@@ -63,6 +63,36 @@ _CaseLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# libyaml parses several times faster; its nodes carry the same line marks.
+_BaseFast: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_BaseFast):  # type: ignore[misc]
+    """The same rules as _CaseLoader, parsed by libyaml where it is installed."""
+
+
+_FastLoader.yaml_implicit_resolvers = _CaseLoader.yaml_implicit_resolvers
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of [ ] and { } outside quotes: a cheap guard before parsing."""
+    depth = deepest = 0
+    quote = ""
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "\n":
+            quote = ""
+    return deepest
+
 
 def _file_error(file: str, message: str) -> CaseValidationError:
     """A problem with the file as a whole, located by file name only."""
@@ -111,6 +141,11 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if len(path) == 1 and path[0] in _SECTIONS and len(node.value) > MAX_EVENTS:
+                raise CaseValidationError([Issue(
+                    self.file, node.start_mark.line + 1, node.start_mark.column + 1, str(path[0]),
+                    f"{len(node.value):,} events; a chart can show at most {MAX_EVENTS:,}",
+                )])
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         try:
             value = self._constructor.construct_object(node, deep=True)
@@ -153,8 +188,12 @@ def parse_yaml(text: str, file: str = "<case>") -> tuple[Any, LineMap]:
                 raise CaseValidationError(
                     [Issue(file, number, 1, "", "indent with spaces, not tabs")]
                 )
+    if _flow_depth(text) > MAX_DEPTH:
+        raise CaseValidationError(
+            [Issue(file, None, None, "", f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")]
+        )
     try:
-        node = yaml.compose(text, Loader=_CaseLoader)
+        node = yaml.compose(text, Loader=_FastLoader)
     except RecursionError:
         raise CaseValidationError(
             [Issue(file, None, None, "", f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")]
@@ -285,6 +324,12 @@ def _explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
         return path, f"expected text, got {_describe(value)}"
     if kind == "string_too_short":
         return path, "must not be empty"
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length", "")
+        return path, (
+            f"is {len(str(value)):,} characters long; keep it under {limit:,} "
+            "(the chart shows about 60; put long text in `source`)"
+        )
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == CODE_PATTERN:
             return path, (
@@ -438,6 +483,11 @@ def _collect(data: Any, lines: LineMap, file: str, today: dt.date | None) -> tup
             Issue(file, *lines.get((), (1, 1)), "",
                   f"a case file must be a block of fields (schema, case, ...), got {_describe(data)}")
         ]
+    count = sum(len(v) for k, v in data.items() if k in _SECTIONS and isinstance(v, list))
+    if count > MAX_EVENTS:
+        # Refuse before validating thousands of items one by one.
+        message = f"the case has {count:,} events; a chart can show at most {MAX_EVENTS:,}"
+        return None, [Issue(file, *lines.get((), (1, 1)), "", message)]
     case: Case | None
     checked: Case | None
     origin: dict[str, list[int]] = {}

@@ -89,7 +89,11 @@ EndDate = Annotated[
         {"anyOf": [_DATE_SCHEMA, {"type": "string", "enum": ["ongoing", "unknown"]}]}
     ),
 ]
-Text = Annotated[str, Field(min_length=1)]
+# Why: text drawn on the chart shows about 60 characters; a few hundred is a paragraph.
+# Longer values are almost always a paste accident, so they are refused, not truncated.
+MAX_TEXT = 1000
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+ShortText = Annotated[str, Field(max_length=MAX_TEXT)]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 # Code systems by short alias (FHIR canonical URIs are in the README); codes are optional.
@@ -153,7 +157,7 @@ class Diagnosis(_Item):
 
     label: Text
     date: Date | None = None
-    histology: str | None = None
+    histology: ShortText | None = None
     molecular: list[Text] = Field(default_factory=list)
     metastases: list[Metastasis] = Field(default_factory=list)
     source: str | None = None
@@ -166,7 +170,7 @@ class Procedure(_Item):
     id: Id
     label: Text
     date: Date
-    outcome: str | None = None
+    outcome: ShortText | None = None
     lane: str | None = None
     source: str | None = None
     codes: list[Code] = Field(default_factory=list)
@@ -179,7 +183,7 @@ class Radiotherapy(_Item):
     label: Text
     start: Date
     end: EndDate | None = None
-    site: str | None = None
+    site: ShortText | None = None
     dose_per_fraction: float | None = Field(default=None, gt=0, description="Gy per fraction")
     fractions: int | None = Field(default=None, gt=0)
     total_dose: float | None = Field(default=None, gt=0, description="Gy")
@@ -206,7 +210,7 @@ class Phase(_Item):
     """A stretch of one drug at one dose and schedule."""
 
     start: Date
-    dose: str | None = None
+    dose: ShortText | None = None
     schedule: Schedule | None = None
     source: str | None = None
 
@@ -220,15 +224,15 @@ class Medication(_Item):
 
     id: Id
     label: Text
-    drug: str | None = None
+    drug: ShortText | None = None
     class_: DrugClass = Field(default="other", alias="class")
     start: Date
     end: EndDate | None = None
-    dose: str | None = None
+    dose: ShortText | None = None
     schedule: Schedule | None = None
     phases: list[Phase] = Field(default_factory=list)
-    stop_reason: str | None = None
-    outcome: str | None = None
+    stop_reason: ShortText | None = None
+    outcome: ShortText | None = None
     lane: str | None = None
     source: str | None = None
     codes: list[Code] = Field(default_factory=list)
@@ -266,8 +270,8 @@ class Imaging(_Item):
     id: Id
     date: Date
     modality: Text
-    site: str | None = None
-    finding: str | None = None
+    site: ShortText | None = None
+    finding: ShortText | None = None
     response: Response | None = None
     lane: str | None = None
     source: str | None = None

@@ -100,12 +100,25 @@ def test_too_many_events_are_refused_quickly():
     report = check_text(HEAD + "imaging:\n" + items, "big.yaml")
     elapsed = time.perf_counter() - started
     assert report.case is None
-    assert [i.message for i in report.errors] == [
-        f"the case has 10,000 events; a chart can show at most {MAX_EVENTS:,}"
+    assert [(i.path, i.message) for i in report.errors] == [
+        ("imaging", f"10,000 events; a chart can show at most {MAX_EVENTS:,}")
     ]
     assert elapsed < 30  # generous: the point is that it ends, not how fast
 
 
-def test_five_thousand_character_labels_load():
+def test_five_thousand_character_labels_are_refused_with_a_plain_message():
     text = HEAD + f"procedures: [{{id: s, label: '{'x' * 5000}', date: '2019-02-01'}}]\n"
-    assert check_text(text, "t.yaml").case is not None
+    report = check_text(text, "t.yaml")
+    assert report.case is None
+    assert [(i.line, i.path) for i in report.errors] == [(5, "procedures[0].label")]
+    assert "is 5,000 characters long; keep it under 1,000" in report.errors[0].message
+
+
+def test_events_over_the_limit_across_sections_are_refused():
+    half = MAX_EVENTS // 2 + 1
+    procedures = "".join(f"  - {{id: p{i}, label: S, date: '2019-02-01'}}\n" for i in range(half))
+    imaging = "".join(f"  - {{id: i{i}, date: '2019-02-01', modality: CT}}\n" for i in range(half))
+    report = check_text(HEAD + "procedures:\n" + procedures + "imaging:\n" + imaging, "t.yaml")
+    assert [i.message for i in report.errors] == [
+        f"the case has {2 * half:,} events; a chart can show at most {MAX_EVENTS:,}"
+    ]

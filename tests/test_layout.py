@@ -125,3 +125,36 @@ def test_random_imaging_lanes_never_overlap(dates, findings):
     for label in points:
         assert label.box.inside(L.Box(0, 0, layout.width, layout.height))
     assert len(layout.markers) == len(dates)
+
+
+EDGE_CASES = {
+    "single-event": """schema: atc-timeline/1
+case: {id: one, title: Single event}
+diagnosis: {label: ATC, date: '2020-05-01'}
+procedures: [{id: s, label: Thyroidectomy, date: '2020-05-01'}]
+""",
+    "all-on-one-day": """schema: atc-timeline/1
+case: {id: same, title: Same day, data_cutoff: '2020-05-01'}
+patient: {status: deceased, death_date: '2020-05-01'}
+diagnosis: {label: ATC, date: '2020-05-01'}
+procedures: [{id: s, label: Biopsy, date: '2020-05-01'}]
+imaging:
+  - {id: i1, date: '2020-05-01', modality: CT, finding: big mass, response: baseline}
+  - {id: i2, date: '2020-05-01', modality: PET-CT, finding: everywhere}
+medications: [{id: m, label: Drug, class: targeted, start: '2020-05-01', end: '2020-05-01'}]
+""",
+    "diagnosis-only": """schema: atc-timeline/1
+case: {id: none, title: Diagnosis only}
+diagnosis: {label: ATC, date: '2020-05'}
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_degenerate_cases_render_cleanly(name):
+    case = load_case_text(EDGE_CASES[name])
+    layout = layout_case(case)
+    assert layout.xlim[1] - layout.xlim[0] >= 60, "a short history gets a readable window"
+    assert len(layout.markers) + len(layout.bars) == len(layout.event_ids)
+    fig = figure_for_case(case, ChartOptions(dpi=72))
+    _assert_clean(fig)

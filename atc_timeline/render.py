@@ -328,26 +328,15 @@ def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme, ti
         )
         if label.color_key == "on_bar":
             color = _text_on(_fill_under(label, layout, theme))
-        if label.role == "lane":
-            gid = f"lane-label-{layout.labels.index(label)}"
-            _text(
-                overlay,
-                label.x,
-                label.y,
-                label.text,
-                ha=label.ha,
-                va=label.va,
-                fontsize=label.size,
-                color=color,
-                weight=label.weight,
-                gid=gid,
-                linespacing=LINE_SPACING,
-            )
-            continue
-        base = f"{label.role}-{label.event_id}" if label.event_id else label.role
-        counts[base] = counts.get(base, 0) + 1
-        gid = base if counts[base] == 1 else f"{base}-{counts[base]}"
         extra: dict[str, Any] = {}
+        if label.role == "lane":
+            # Lane names sit in the left margin, outside the plotting area.
+            target, gid = overlay, f"lane-label-{layout.labels.index(label)}"
+        else:
+            base = f"{label.role}-{label.event_id}" if label.event_id else label.role
+            counts[base] = counts.get(base, 0) + 1
+            target, gid = ax, base if counts[base] == 1 else f"{base}-{counts[base]}"
+            extra["zorder"] = 5
         if label.role == "stop":
             # A stop reason may run across the cut-off line; a plate keeps it legible.
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.85, "lw": 0, "pad": 0.5}
@@ -356,7 +345,7 @@ def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme, ti
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.8, "lw": 0, "pad": 1.0}
             color = theme.text
         _text(
-            ax,
+            target,
             label.x,
             label.y,
             label.text,
@@ -365,15 +354,12 @@ def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme, ti
             fontsize=label.size,
             color=color,
             weight=label.weight,
-            zorder=5,
             gid=gid,
             linespacing=LINE_SPACING,
             **extra,
         )
-        if label.full_text:
+        if label.full_text and label.role != "lane":
             titles[gid] = label.full_text
-        if label.role == "stop":
-            ax.plot([], [])  # keeps artist order stable across runs
 
 
 def _fill_under(label: Any, layout: TimelineLayout, theme: Theme) -> str:

@@ -286,9 +286,10 @@ class _Prepared:
     frame: pd.DataFrame
     by_lane: dict[str, list[dict[str, Any]]]
     phases: dict[str, list[dict[str, Any]]]
+    legend: list[LegendEntry]
 
     @staticmethod
-    def of(events: pd.DataFrame) -> _Prepared:
+    def of(events: pd.DataFrame, context: CaseContext) -> _Prepared:
         records = cast(list[dict[str, Any]], events.to_dict("records"))
         by_lane: dict[str, list[dict[str, Any]]] = {}
         phases: dict[str, list[dict[str, Any]]] = {}
@@ -296,7 +297,7 @@ class _Prepared:
             by_lane.setdefault(record["lane"], []).append(record)
             if record["kind"] == "phase":
                 phases.setdefault(record["parent_id"], []).append(record)
-        return _Prepared(events, by_lane, phases)
+        return _Prepared(events, by_lane, phases, _legend_entries(events, context))
 
 
 @dataclass
@@ -318,7 +319,7 @@ def compute_layout(
     """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
     options = options or LayoutOptions()
     base = sizes or Sizes()
-    prep = _Prepared.of(events)
+    prep = _Prepared.of(events, context)
     # Try the most readable settings first: full size with many label lines, then smaller
     # text, then fewer label lines, then labels that may shrink to nothing (the marker and
     # its SVG <title> still carry the finding).
@@ -422,7 +423,7 @@ def _attempt(
     title_y = height - margin
     subtitle_y = title_y - title_h - 0.06
     axes_top = subtitle_y - subtitle_h - 0.12 - top_axis_band
-    legend_entries = _legend_entries(events, context)
+    legend_entries = prep.legend
     legend_rows, legend_cols, legend_h = _legend_rows(legend_entries, left, right, s, measure)
     footnote_y = margin + footnote_h
     legend_y = footnote_y + (0.12 if footnote else 0.0) + legend_h

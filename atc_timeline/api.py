@@ -9,8 +9,9 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from atc_timeline.dates import parse_date
 from atc_timeline.errors import CaseError
-from atc_timeline.layout import LayoutOptions, TimelineLayout, compute_layout
+from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, LayoutOptions, Sizes, TimelineLayout, compute_layout
 from atc_timeline.loading import load_case
 from atc_timeline.model import Case
 from atc_timeline.normalize import case_context, normalize_events
@@ -22,17 +23,62 @@ DEFAULT_HEIGHT = 7.5
 DEFAULT_DPI = 150
 
 
+# name: (width in, height in, text scale). Why the scales: text must be readable at the
+# real size; a journal column is printed at 3.5 in, so it gets 6-7 pt text, not a slide
+# shrunk to 40 %.
+SIZE_PRESETS: dict[str, tuple[float, float, float]] = {
+    "slide-16x9": (13.333, 7.5, 1.0),
+    "slide-4x3": (10.0, 7.5, 0.92),
+    "a4-landscape": (11.69, 8.27, 0.9),
+    "journal-2col": (7.2, 4.8, 0.66),
+    "journal-1col": (3.5, 3.6, 0.58),
+}
+
+
 @dataclass(frozen=True)
 class ChartOptions:
-    """What the user chose: size, resolution and title."""
+    """What the user chose: size, resolution, title, time axis and background."""
 
     width: float = DEFAULT_WIDTH
     height: float = DEFAULT_HEIGHT
     dpi: float = DEFAULT_DPI
     title: str | None = None
+    size: str | None = None  # a SIZE_PRESETS name; width/height still override
+    axis: str = "both"  # calendar | relative | both
+    unit: str = "months"  # days | weeks | months
+    time_zero: str | None = None  # diagnosis | item id | date; overrides the case file
+    transparent: bool = False
+
+    @staticmethod
+    def for_size(
+        size: str | None, width: float | None = None, height: float | None = None, **others: object
+    ) -> ChartOptions:
+        """Options for a preset, with --width/--height overriding its dimensions."""
+        if size is not None and size not in SIZE_PRESETS:
+            raise CaseError(f"unknown --size '{size}'; use one of: {', '.join(SIZE_PRESETS)}")
+        preset_w, preset_h, _ = SIZE_PRESETS[size or "slide-16x9"]
+        return ChartOptions(
+            width=width or preset_w,
+            height=height or preset_h,
+            size=size,
+            **others,  # type: ignore[arg-type]
+        )
+
+    def text_scale(self) -> float:
+        """How large text is relative to the 16:9 slide."""
+        if self.size is not None:
+            preset_w, preset_h, scale = SIZE_PRESETS[self.size]
+            if (self.width, self.height) == (preset_w, preset_h):
+                return scale
+        area = (self.width * self.height) / (DEFAULT_WIDTH * DEFAULT_HEIGHT)
+        return float(min(max(area**0.5, 0.58), 1.2))
 
     def check(self) -> None:
-        """Refuse sizes that cannot hold a chart."""
+        """Refuse sizes and settings that cannot make a chart."""
+        if self.axis not in AXIS_MODES:
+            raise CaseError(f"unknown --axis '{self.axis}'; use one of: {', '.join(AXIS_MODES)}")
+        if self.unit not in UNIT_DAYS:
+            raise CaseError(f"unknown --unit '{self.unit}'; use one of: {', '.join(UNIT_DAYS)}")
         if not (2.0 <= self.width <= 60.0) or not (1.5 <= self.height <= 60.0):
             raise CaseError(
                 f"--width/--height of {self.width:g} x {self.height:g} in is outside 2-60 x 1.5-60 inches"
@@ -44,14 +90,36 @@ class ChartOptions:
 def layout_case(case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT) -> TimelineLayout:
     """Case -> layout (normalize, then place everything)."""
     options = options or ChartOptions()
+    if options.time_zero is not None:
+        case = _with_time_zero(case, options.time_zero)
     events = normalize_events(case)
     context = case_context(case, events)
-    return compute_layout(
-        events,
-        context,
-        make_measure(theme),
-        LayoutOptions(width=options.width, height=options.height, title=options.title),
+    layout_options = LayoutOptions(
+        width=options.width,
+        height=options.height,
+        title=options.title,
+        axis=options.axis,
+        unit=options.unit,
     )
+    return compute_layout(
+        events, context, make_measure(theme), layout_options, Sizes().scaled(options.text_scale())
+    )
+
+
+def _with_time_zero(case: Case, time_zero: str) -> Case:
+    """The case with its time zero replaced, refusing values that name nothing."""
+    ids = {item.id for item in case.items()}
+    if time_zero not in ("diagnosis", *ids):
+        try:
+            parse_date(time_zero)
+        except ValueError:
+            raise CaseError(
+                f"--time-zero '{time_zero}' is neither 'diagnosis', an item id "
+                f"({', '.join(sorted(ids)) or 'none'}), nor a date"
+            ) from None
+    if time_zero == "diagnosis" and case.diagnosis.date is None:
+        raise CaseError("--time-zero diagnosis: the case has no diagnosis.date")
+    return case.model_copy(update={"case": case.case.model_copy(update={"time_zero": time_zero})})
 
 
 def figure_for_case(case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Figure:
@@ -87,7 +155,7 @@ def render_case(
     if not isinstance(case, Case):
         case = load_case(case)
     fig = figure_for_case(case, options, theme)
-    return figure_to_bytes(fig, fmt, dpi=options.dpi)
+    return figure_to_bytes(fig, fmt, dpi=options.dpi, transparent=options.transparent)
 
 
 def _umask() -> int:

@@ -77,9 +77,26 @@ def render(
         str | None, typer.Option("--format", "-f", help="png, svg or pdf (overrides the extension).")
     ] = None,
     dpi: Annotated[float, typer.Option(help="Resolution of PNG output, dots per inch.")] = 150,
-    width: Annotated[float, typer.Option(help="Chart width in inches (default: 16:9 slide).")] = 13.333,
-    height: Annotated[float, typer.Option(help="Chart height in inches.")] = 7.5,
+    size: Annotated[
+        str | None,
+        typer.Option(
+            help="slide-16x9 (default), slide-4x3, a4-landscape, journal-1col or journal-2col; "
+            "text, markers and wrapping adapt to the real size."
+        ),
+    ] = None,
+    width: Annotated[float | None, typer.Option(help="Chart width in inches (overrides --size).")] = None,
+    height: Annotated[float | None, typer.Option(help="Chart height in inches (overrides --size).")] = None,
     title: Annotated[str | None, typer.Option(help="Title to use instead of the case title.")] = None,
+    theme: Annotated[str, typer.Option(help="light, dark (dark slides) or print (grayscale).")] = "light",
+    transparent: Annotated[bool, typer.Option(help="Transparent background.")] = False,
+    style: Annotated[
+        Path | None, typer.Option(help="A YAML house style: colours, font_family, bar colours.")
+    ] = None,
+    axis: Annotated[str, typer.Option(help="calendar, relative (time since --time-zero) or both.")] = "both",
+    time_zero: Annotated[
+        str | None, typer.Option(help="diagnosis, an item id (its start) or a date; default: the case's.")
+    ] = None,
+    unit: Annotated[str, typer.Option(help="Unit of relative time: days, weeks or months.")] = "months",
 ) -> None:
     """Render a case file to a chart.
 
@@ -89,19 +106,55 @@ def render(
 
     target = output or f"{case_file.stem}.{fmt or 'png'}"
     chosen = format_for(target, fmt) if target != "-" else format_for("-.png", fmt or "png")
-    options = ChartOptions(width=width, height=height, dpi=dpi, title=title)
+    options = ChartOptions.for_size(
+        size,
+        width,
+        height,
+        dpi=dpi,
+        title=title,
+        axis=axis,
+        unit=unit,
+        time_zero=time_zero,
+        transparent=transparent,
+    )
     options.check()
+    chosen_theme = _theme(theme, style)
     report = _check(case_file)
     _print_issues(report.issues)
     if report.case is None:
         raise typer.Exit(1)
-    data = render_case(report.case, chosen, options)
+    data = render_case(report.case, chosen, options, chosen_theme)
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomic(target, data)
         err.print(f"wrote {target}", highlight=False)
+
+
+def _theme(name: str, style: Path | None) -> Any:
+    """The named theme, with a house style file applied over it."""
+    from atc_timeline.themes import THEMES, style_theme
+
+    if name not in THEMES:
+        raise CaseError(f"unknown --theme '{name}'; use one of: {', '.join(THEMES)}")
+    theme = THEMES[name]
+    if style is None:
+        return theme
+    import yaml
+
+    try:
+        data = yaml.safe_load(style.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CaseError(f"{style}: no such file") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CaseError(f"{style}: not a valid YAML style file ({exc})") from None
+    if not isinstance(data, dict):
+        raise CaseError(f"{style}: a style file is a block of fields (background, text, bars, ...)")
+    try:
+        return style_theme(data, theme, str(style))
+    except ValueError as exc:
+        raise CaseError(str(exc)) from None
 
 
 class OutputFormat(str, Enum):

@@ -77,6 +77,7 @@ class Sizes:
     row_gap: float = 0.10
     lane_pad: float = 0.10
     label_wrap: float = 1.9  # widest point label, inches
+    marker: float = 1.0  # scale of markers, arrows and line widths
 
     def scaled(self, factor: float, geometry: float | None = None) -> Sizes:
         """Text sizes times `factor`, bar and lane spacing times `geometry` (default: factor)."""
@@ -193,6 +194,8 @@ class TimelineLayout:
     zero_x: float
     zero_label: str
     relative_label: str
+    axis: str
+    unit_days: float  # days per relative-axis unit
     lanes: tuple[Lane, ...]
     bars: tuple[Bar, ...]
     phases: tuple[Bar, ...]
@@ -215,6 +218,8 @@ class LayoutOptions:
     width: float = 13.333
     height: float = 7.5
     title: str | None = None
+    axis: str = "both"  # calendar | relative | both
+    unit: str = "months"  # days | weeks | months
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -410,16 +415,20 @@ def _attempt(
     # A short history (one day, one week) is centred in a two-month window.
     pad = (span - (hi - lo)) / 2
     lo, hi = lo - pad, hi + pad
-    arrow_in = 0.3
+    arrow_in = 0.3 * s.marker
     # Room before the first event lets its label sit to the left of its marker, and room
     # after the cut-off holds an ongoing arrow.
-    lead_in = 0.45
+    lead_in = 0.45 * s.marker
     per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
     g = _Geometry(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
 
     # Vertical budget (figure inches from the top).
     tick_band = s.tick / 72 * 2.6
-    top_axis_band = tick_band + s.tick / 72 * 1.4  # ticks plus the "months since" label
+    # The top axis (relative time) exists only with --axis both; a relative bottom axis
+    # carries its own label line.
+    top_axis_band = tick_band + s.tick / 72 * 1.4 if options.axis == "both" else 0.1
+    if options.axis == "relative":
+        tick_band += s.tick / 72 * 1.2
     title_y = height - margin
     subtitle_y = title_y - title_h - 0.06
     axes_top = subtitle_y - subtitle_h - 0.12 - top_axis_band
@@ -549,7 +558,7 @@ def _attempt(
             )
         )
 
-    relative = f"Months since {context.time_zero_label}"
+    relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
     return TimelineLayout(
         width=width,
         height=height,
@@ -571,6 +580,8 @@ def _attempt(
         zero_x=zero,
         zero_label=context.time_zero_label,
         relative_label=relative,
+        axis=options.axis,
+        unit_days=UNIT_DAYS[options.unit],
         lanes=tuple(lanes),
         bars=tuple(bars),
         phases=tuple(phases),
@@ -678,7 +689,7 @@ def _plan_lane(
     row_h = s.bar_height + s.row_gap
     height = 2 * s.lane_pad + len(rows) * row_h
     if points:
-        height += MARKER_ROW + 0.03 + tiers * _line_height(s, measure)
+        height += MARKER_ROW * s.marker + 0.03 + tiers * _line_height(s, measure)
     return _LanePlan(name, rows, points, tiers, height)
 
 
@@ -689,7 +700,7 @@ def _bar_spec(
     x0 = g.inch(day_number(row["start_lo"]))
     x1 = g.inch(day_number(row["end_hi"]))
     if row["end_status"] == "ongoing":
-        x1 += 0.3
+        x1 += 0.3 * s.marker
     pad = 0.06
     text = _bar_text(row)
     spec: dict[str, Any] = {
@@ -966,8 +977,8 @@ def _place_lane(
         return
     # Labels rise in tiers above a marker row at the bottom of the points section.
     tier_h = _line_height(s, measure) * scale
-    marker_y = y - plan.tiers * tier_h - MARKER_ROW * scale / 2
-    marker_top = marker_y + MARKER_ROW * scale / 2 + 0.03
+    marker_y = y - plan.tiers * tier_h - MARKER_ROW * s.marker * scale / 2
+    marker_top = marker_y + MARKER_ROW * s.marker * scale / 2 + 0.03
     for point in plan.points:
         for member in point["rows"]:
             markers.append(
@@ -1070,7 +1081,7 @@ def _bar_labels(
     y = bar.y
     bx0, bx1 = g.inch(bar.start_lo), g.inch(bar.end_hi)
     if bar.end_status == "ongoing":
-        bx1 += 0.3
+        bx1 += 0.3 * s.marker
     if spec["text"]:
         w, h = measure(spec["text"], s.label)
         if spec["text_at"] == "inside":
@@ -1256,6 +1267,23 @@ def legend_row_height(s: Sizes) -> float:
 def legend_handle_width(s: Sizes) -> float:
     """Width reserved for a legend symbol in inches."""
     return s.legend / 72 * 2.2
+
+
+UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375}
+AXIS_MODES = ("calendar", "relative", "both")
+
+
+def nice_step(span: float, unit: str) -> float:
+    """A tick step in `unit` that gives about 4-12 ticks over `span` units."""
+    steps = {
+        "days": (1, 2, 5, 7, 14, 28, 56, 91, 182, 365, 730),
+        "weeks": (1, 2, 4, 8, 13, 26, 52, 104, 260),
+        "months": (1, 2, 3, 6, 12, 24, 36, 60, 120),
+    }[unit]
+    for step in steps:
+        if span / step <= 12:
+            return float(step)
+    return float(math.ceil(span / 12 / steps[-1]) * steps[-1])
 
 
 def months_between(a: float, b: float) -> float:

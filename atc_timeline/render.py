@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from functools import lru_cache
 from html import escape
@@ -19,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from atc_timeline.layout import Bar, TimelineLayout, months_between, nice_month_step
+from atc_timeline.layout import Bar, TimelineLayout, nice_step
 from atc_timeline.themes import LIGHT, Theme
 
 FORMATS = ("png", "svg", "pdf")
@@ -109,7 +110,7 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
         for phase in layout.phases:
             _draw_phase(ax, phase, layout, theme, titles)
         for marker in layout.markers:
-            _draw_marker(ax, marker, theme, titles)
+            _draw_marker(ax, marker, theme, titles, layout.sizes.marker)
         for leader in layout.leaders:
             ax.add_line(
                 Line2D(
@@ -140,36 +141,43 @@ def _draw_axes(ax: Any, layout: TimelineLayout, theme: Theme) -> None:
     for side in ("top", "bottom"):
         ax.spines[side].set_color(theme.muted)
     ax.yaxis.set_major_locator(NullLocator())
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
-    formatter.formats = ["%Y", "%b\n%Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"]
-    formatter.zero_formats = ["", "%b\n%Y", "%b", "%d %b", "%H:%M", "%H:%M"]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(formatter)
     ax.tick_params(axis="x", labelsize=s.tick, colors=theme.text, length=4)
     ax.grid(axis="x", color=theme.grid, lw=0.8, zorder=0.5)
     ax.set_axisbelow(True)
-    zero = layout.zero_x
+    zero, unit = layout.zero_x, layout.unit_days
+    lo = (layout.xlim[0] - zero) / unit
+    hi = (layout.xlim[1] - zero) / unit
+    step = nice_step(hi - lo, _unit_name(unit))
+    first = math.floor(lo / step) * step
+    count = int((hi - first) / step) + 2
+    relative_ticks = [first + i * step for i in range(count) if lo <= first + i * step <= hi]
+    label = mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    if layout.axis == "relative":
+        # No calendar at all: ticks are placed in days but labelled in the relative unit.
+        ax.xaxis.set_major_locator(FixedLocator([zero + t * unit for t in relative_ticks]))
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{(v - zero) / unit:g}"))
+        ax.set_xlabel(layout.relative_label, fontsize=s.tick, color=theme.text, labelpad=4)
+    else:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
+        formatter.formats = ["%Y", "%b\n%Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"]
+        formatter.zero_formats = ["", "%b\n%Y", "%b", "%d %b", "%H:%M", "%H:%M"]
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(formatter)
+    if layout.axis == "both":
+        top = ax.secondary_xaxis("top", functions=(lambda x: (x - zero) / unit, lambda m: m * unit + zero))
+        top.xaxis.set_major_locator(FixedLocator(relative_ticks))
+        top.xaxis.set_major_formatter(label)
+        top.tick_params(axis="x", labelsize=s.tick * 0.9, colors=theme.muted, length=3)
+        top.spines["top"].set_color(theme.muted)
+        top.set_xlabel(layout.relative_label, fontsize=s.tick * 0.9, color=theme.muted, labelpad=3)
+    k = layout.sizes.marker
+    ax.axvline(layout.cutoff_x, color=theme.cutoff, ls="--", lw=1.4 * k, zorder=3, gid="cutoff-line")
+    ax.axvline(zero, color=theme.muted, ls=":", lw=1.1 * k, zorder=1, gid="time-zero-line")
 
-    def to_months(x: Any) -> Any:
-        return (x - zero) / 30.4375
 
-    def from_months(m: Any) -> Any:
-        return m * 30.4375 + zero
-
-    top = ax.secondary_xaxis("top", functions=(to_months, from_months))
-    lo = months_between(zero, layout.xlim[0])
-    hi = months_between(zero, layout.xlim[1])
-    step = nice_month_step(hi - lo)
-    first = int(lo // step) * step
-    ticks = [m for m in range(first, int(hi) + step, step) if lo <= m <= hi]
-    top.xaxis.set_major_locator(FixedLocator(ticks))
-    top.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    top.tick_params(axis="x", labelsize=s.tick * 0.9, colors=theme.muted, length=3)
-    top.spines["top"].set_color(theme.muted)
-    top.set_xlabel(layout.relative_label, fontsize=s.tick * 0.9, color=theme.muted, labelpad=3)
-    ax.axvline(layout.cutoff_x, color=theme.cutoff, ls="--", lw=1.4, zorder=3, gid="cutoff-line")
-    ax.axvline(zero, color=theme.muted, ls=":", lw=1.1, zorder=1, gid="time-zero-line")
+def _unit_name(days: float) -> str:
+    return {1.0: "days", 7.0: "weeks"}.get(days, "months")
 
 
 def _draw_lanes(ax: Any, layout: TimelineLayout, theme: Theme) -> None:
@@ -232,7 +240,7 @@ def _draw_bar(ax: Any, bar: Bar, layout: TimelineLayout, theme: Theme, titles: d
         patches.append(Rectangle((bar.end_hi - edge_w, y0), edge_w, bar.height))
         colors.append(_to_rgba(edge, 1.0))
     if bar.end_status == "ongoing":
-        tip = bar.end_hi + 0.28 * per_in
+        tip = bar.end_hi + 0.28 * layout.sizes.marker * per_in
         patches.append(
             Polygon(
                 [(bar.end_hi, y0 - bar.height * 0.25), (tip, bar.y), (bar.end_hi, y0 + bar.height * 1.25)],
@@ -286,7 +294,7 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
     ax.add_collection(coll)
 
 
-def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str]) -> None:
+def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str], k: float = 1.0) -> None:
     style = theme.marker(marker.style)
     if not marker.exact:
         ax.add_line(
@@ -294,9 +302,9 @@ def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str]) -> 
                 [marker.lo, marker.hi],
                 [marker.y, marker.y],
                 color=theme.muted,
-                lw=1.3,
+                lw=1.3 * k,
                 marker="|",
-                markersize=8,
+                markersize=8 * k,
                 zorder=3.5,
                 gid=f"whisker-{marker.event_id}",
             )
@@ -308,10 +316,10 @@ def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str]) -> 
             [marker.x],
             [marker.y],
             marker=style.marker,
-            markersize=style.size,
+            markersize=style.size * k,
             markerfacecolor=face,
             markeredgecolor=edge,
-            markeredgewidth=1.3 if not style.filled else 0.9,
+            markeredgewidth=(1.3 if not style.filled else 0.9) * k,
             linestyle="none",
             zorder=4,
             gid=f"event-{marker.event_id}",
@@ -440,7 +448,7 @@ def _draw_legend(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
     for r, (row, xs) in enumerate(zip(layout.legend_rows, layout.legend_col_x, strict=True)):
         y = layout.legend_y - (r + 0.5) * row_h
         for entry, x in zip(row, xs, strict=True):
-            _legend_handle(overlay, entry.key, x, y, handle_w * 0.8, s.legend / 72 * 0.9, theme)
+            _legend_handle(overlay, entry.key, x, y, handle_w * 0.8, s.legend / 72 * 0.9, theme, s.marker)
             _text(
                 overlay,
                 x + handle_w,
@@ -454,7 +462,9 @@ def _draw_legend(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
             )
 
 
-def _legend_handle(ax: Any, key: str, x: float, y: float, w: float, h: float, theme: Theme) -> None:
+def _legend_handle(
+    ax: Any, key: str, x: float, y: float, w: float, h: float, theme: Theme, k: float = 1.0
+) -> None:
     gid = f"legend-handle-{key.replace(':', '-')}"
     if key.startswith("bar:"):
         bar_style = theme.bar(key[4:])
@@ -501,9 +511,10 @@ def _legend_handle(ax: Any, key: str, x: float, y: float, w: float, h: float, th
                 [x + w / 2],
                 [y],
                 marker=style.marker,
-                markersize=style.size * 0.9,
+                markersize=style.size * 0.9 * k,
                 markerfacecolor=face,
                 markeredgecolor=edge,
+                markeredgewidth=k,
                 linestyle="none",
                 gid=gid,
             )
@@ -525,7 +536,7 @@ def _svg_titles(svg: str, titles: dict[str, str]) -> str:
     return _G_OPEN.sub(add, svg)
 
 
-def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
+def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent: bool = False) -> bytes:
     """Serialise a Figure as png, svg or pdf bytes, without timestamps."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -539,7 +550,15 @@ def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
         }[fmt],
     )
     with mpl.rc_context(cast(Any, LIGHT.rc())):
-        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata, facecolor=fig.get_facecolor())
+        background = "none" if transparent else fig.get_facecolor()
+        fig.savefig(
+            buffer,
+            format=fmt,
+            dpi=dpi or fig.dpi,
+            metadata=metadata,
+            facecolor=background,
+            transparent=transparent,
+        )
     data = buffer.getvalue()
     if fmt == "svg":
         data = _svg_titles(data.decode("utf-8"), getattr(fig, "atc_titles", {})).encode("utf-8")

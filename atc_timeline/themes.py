@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour
 # vision deficiencies.
@@ -117,3 +117,98 @@ class Theme:
 
 
 LIGHT = Theme()
+
+
+def _recolour_markers(theme: Theme, edge: str, face_for_white: str) -> dict[str, MarkerStyle]:
+    """The default markers with black edges (and white fills) swapped for a dark background."""
+    result = {}
+    for key, style in _markers().items():
+        color = face_for_white if style.color.upper() == "#FFFFFF" else style.color
+        if not style.filled and style.color.upper() == "#333333":
+            color = edge  # a hollow dark-grey outline would vanish on a dark background
+        result[key] = replace(style, edge=edge if style.edge == "#000000" else style.edge, color=color)
+    return result
+
+
+DARK = Theme(
+    name="dark",
+    background="#1B1E23",
+    text="#F2F2F2",
+    muted="#A9B0BA",
+    grid="#3A404A",
+    lane_shade="#242830",
+    cutoff="#FF7A7A",
+    stop="#FFB380",
+)
+DARK = replace(DARK, markers=_recolour_markers(DARK, edge="#F2F2F2", face_for_white="#1B1E23"))
+
+
+def _print_bars() -> dict[str, BarStyle]:
+    # Grey levels and hatching carry the category when the page is printed in black.
+    return {
+        "chemotherapy": BarStyle("#C8C8C8", hatch=""),
+        "radiotherapy": BarStyle("#FFFFFF", hatch="///"),
+        "targeted": BarStyle("#8C8C8C", hatch="", text_on_bar="#000000"),
+        "immunotherapy": BarStyle("#4D4D4D", hatch="", text_on_bar="#FFFFFF"),
+        "hormonal": BarStyle("#E6E6E6", hatch="..."),
+        "other": BarStyle("#FFFFFF", hatch="xx"),
+        "adverse_event": BarStyle("#FFFFFF", hatch="\\\\\\"),
+    }
+
+
+def _print_markers() -> dict[str, MarkerStyle]:
+    grey = {"#E69F00": "#8C8C8C", "#56B4E9": "#C8C8C8", "#009E73": "#4D4D4D", "#F0E442": "#E6E6E6",
+            "#0072B2": "#333333", "#D55E00": "#000000", "#CC79A7": "#B0B0B0", "#999999": "#999999",
+            "#8B1E00": "#1A1A1A"}
+    return {k: replace(m, color=grey.get(m.color.upper(), m.color)) for k, m in _markers().items()}
+
+
+PRINT = Theme(
+    name="print",
+    muted="#555555",
+    grid="#DDDDDD",
+    lane_shade="#F2F2F2",
+    cutoff="#000000",
+    stop="#000000",
+    bars=_print_bars(),
+    markers=_print_markers(),
+)
+
+THEMES = {"light": LIGHT, "dark": DARK, "print": PRINT}
+
+_STYLE_COLOURS = ("background", "text", "muted", "grid", "lane_shade", "cutoff", "stop")
+
+
+def style_theme(style: dict[str, object], base: Theme, where: str) -> Theme:
+    """A department house style (colours, fonts, bar colours) applied over a theme.
+
+    Raises ValueError naming the bad key or value.
+    """
+    from matplotlib.colors import is_color_like
+
+    allowed = (*_STYLE_COLOURS, "font_family", "bars")
+    changes: dict[str, object] = {}
+    for key, value in style.items():
+        if key not in allowed:
+            raise ValueError(f"{where}: unknown style key '{key}' (allowed: {', '.join(allowed)})")
+        if key in _STYLE_COLOURS:
+            if not isinstance(value, str) or not is_color_like(value):
+                raise ValueError(f"{where}: {key}: '{value}' is not a colour (e.g. '#1A1A1A' or 'navy')")
+            changes[key] = value
+        elif key == "font_family":
+            families = [value] if isinstance(value, str) else value
+            if not isinstance(families, list) or not all(isinstance(f, str) for f in families):
+                raise ValueError(f"{where}: font_family must be a font name or a list of names")
+            changes[key] = tuple(families)
+        else:
+            if not isinstance(value, dict):
+                raise ValueError(f"{where}: bars must map a category to a colour")
+            bars = dict(base.bars)
+            for category, colour in value.items():
+                if category not in bars:
+                    raise ValueError(f"{where}: bars: unknown category '{category}' ({', '.join(bars)})")
+                if not isinstance(colour, str) or not is_color_like(colour):
+                    raise ValueError(f"{where}: bars.{category}: '{colour}' is not a colour")
+                bars[category] = replace(bars[category], color=colour)
+            changes["bars"] = bars
+    return replace(base, **changes)  # type: ignore[arg-type]

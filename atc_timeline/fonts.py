@@ -1,0 +1,206 @@
+"""Fonts for any script: DejaVu Sans first, then Noto Sans CJK, and a check for glyphs neither has.
+
+Why: matplotlib draws a character that no font in ``font.family`` covers as an empty box and
+only logs a warning per glyph. A case from a Chinese, Japanese or Korean hospital must render
+with real glyphs after a plain ``pip install``, and anything still missing is named, with the fix.
+
+The CJK font comes from the ``noto-cjk-sans-otc`` package (SIL OFL 1.1): one Regular-weight
+OpenType collection with a face per region (JP, KR, SC, TC, HK). Simplified Chinese is preferred,
+as the founding case is Chinese; the regions share one glyph set, so coverage is the same.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from matplotlib.font_manager import FontProperties, findfont, fontManager
+from matplotlib.ft2font import FT2Font
+
+BASE_FAMILY = "DejaVu Sans"
+CJK_PACKAGE = "noto-cjk-sans-otc"
+CJK_MODULE = "noto_cjk_sans_otc"
+CJK_FILE = "NotoSansCJK-Regular.ttc"
+# Faces of the collection, best first. matplotlib < 3.10 registers only face 0 (JP).
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Sans CJK KR")
+
+# Blocks where the CJK package is the fix; for other scripts the fix is a font of one's own.
+_CJK_RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x31FF),  # Hiragana, Katakana, Bopomofo, Hangul compatibility jamo, ...
+    (0x3200, 0x4DBF),  # enclosed CJK, compatibility, Extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, Jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # half- and full-width forms
+    (0x20000, 0x3FFFF),  # supplementary ideographic planes
+)
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One font face that text may be drawn with: its file, face in a collection, and coverage."""
+
+    family: str
+    path: str
+    face_index: int
+    charmap: frozenset[int] = field(repr=False, compare=False)
+
+    def covers(self, char: str) -> bool:
+        """Whether the face has a glyph for the character."""
+        return ord(char) in self.charmap
+
+    def ft2font(self) -> FT2Font:
+        """A new, private FT2Font of this face (matplotlib's shared ones get resized by draws)."""
+        return _open(self.path, self.face_index)
+
+
+class MissingGlyphWarning(UserWarning):
+    """Some characters have no glyph in any font of the theme: they would be drawn as boxes."""
+
+
+def cjk_font_path() -> Path | None:
+    """The Noto Sans CJK collection shipped by the CJK font package, or None if not installed."""
+    try:
+        path = Path(str(resources.files(CJK_MODULE).joinpath(CJK_FILE)))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def _register_cjk() -> str | None:
+    """Register the CJK collection with matplotlib once; the family name to use, or None."""
+    path = cjk_font_path()
+    if path is None:
+        return None
+    resolved = str(path.resolve())
+    registered = _families_from(resolved)
+    if not registered:
+        fontManager.addfont(resolved)
+        registered = _families_from(resolved)
+    for family in CJK_FAMILIES:
+        if family in registered:
+            return family
+    return registered[0] if registered else None
+
+
+def _families_from(path: str) -> list[str]:
+    return [entry.name for entry in fontManager.ttflist if str(Path(entry.fname).resolve()) == path]
+
+
+def font_families(base: Sequence[str] = (BASE_FAMILY,)) -> tuple[str, ...]:
+    """The font.family fallback list: the base families, then Noto Sans CJK when installed."""
+    families = tuple(base)
+    cjk = _register_cjk()
+    if cjk is not None and cjk not in families:
+        families += (cjk,)
+    return families
+
+
+def font_files(families: Iterable[str]) -> tuple[FontFile, ...]:
+    """The installed face of each family, in order; families matplotlib cannot find are left out."""
+    _register_cjk()  # so the CJK family resolves even if font_families() was not called first
+    found: list[FontFile] = []
+    for family in families:
+        face = _font_file(family)
+        if face is not None and all(f.path != face.path or f.face_index != face.face_index for f in found):
+            found.append(face)
+    return tuple(found)
+
+
+@lru_cache(maxsize=32)
+def _font_file(family: str) -> FontFile | None:
+    try:
+        # A bare family name only: a generic alias such as "sans-serif" resolves via rcParams.
+        path = findfont(FontProperties(family=[family]), fallback_to_default=False)
+    except ValueError:
+        return None
+    face_index = int(getattr(path, "face_index", 0))  # matplotlib >= 3.10 returns a FontPath
+    return FontFile(family, str(path), face_index, _charmap(str(path), face_index))
+
+
+@lru_cache(maxsize=16)
+def _charmap(path: str, face_index: int) -> frozenset[int]:
+    return frozenset(_open(path, face_index).get_charmap())
+
+
+def _open(path: str, face_index: int) -> FT2Font:
+    if face_index:
+        return FT2Font(path, face_index=face_index)
+    return FT2Font(path)  # matplotlib < 3.10 has no face_index argument
+
+
+def missing_glyphs(texts: Iterable[str], families: Iterable[str]) -> dict[str, list[str]]:
+    """Each character that no font of the families covers, with the texts it appears in.
+
+    Characters are keyed in order of first appearance; whitespace is ignored, as matplotlib
+    lays it out without drawing a glyph.
+    """
+    faces = font_files(families)
+    missing: dict[str, list[str]] = {}
+    covered: set[str] = set()
+    for text in texts:
+        for char in dict.fromkeys(text):
+            if char.isspace() or char in covered:
+                continue
+            if char not in missing and any(face.covers(char) for face in faces):
+                covered.add(char)
+                continue
+            holders = missing.setdefault(char, [])
+            if text not in holders:
+                holders.append(text)
+    return missing
+
+
+def is_cjk(char: str) -> bool:
+    """Whether the character is in a Chinese, Japanese or Korean block."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def describe(char: str) -> str:
+    """'U+4E2D 中 (CJK UNIFIED IDEOGRAPH-4E2D)': code point, the character, and its name."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {char}" + (f" ({name})" if name else "")
+
+
+def glyph_warning(
+    missing: dict[str, list[str]], *, cjk_installed: bool | None = None, limit: int = 10
+) -> str:
+    """A plain message naming the missing characters, where they appear, and how to fix it."""
+    if not missing:
+        return ""
+    if cjk_installed is None:
+        cjk_installed = cjk_font_path() is not None
+    chars = list(missing)
+    lines = [
+        f"{len(chars)} character{'s' if len(chars) != 1 else ''} {'have' if len(chars) != 1 else 'has'} "
+        "no glyph in the chart's fonts and would be drawn as empty boxes:"
+    ]
+    for char in chars[:limit]:
+        texts = missing[char]
+        where = f"{texts[0]!r}" + (f" and {len(texts) - 1} more" if len(texts) > 1 else "")
+        lines.append(f"  {describe(char)} in {where}")
+    if len(chars) > limit:
+        lines.append(f"  ... and {len(chars) - limit} more")
+    if not cjk_installed and any(is_cjk(c) for c in chars):
+        lines.append(
+            f"Fix: pip install {CJK_PACKAGE}  (Noto Sans CJK, for Chinese, Japanese and Korean; "
+            "it comes with atc-timeline unless installed with --no-deps)."
+        )
+    if cjk_installed or not all(is_cjk(c) for c in chars):
+        lines.append(
+            "Fix: install a font that covers these characters (for example a Noto Sans font for "
+            "the script), register it with matplotlib.font_manager.fontManager.addfont(path), "
+            "and add its family name to the theme's font_family."
+        )
+    return "\n".join(lines)

@@ -21,6 +21,7 @@ from atc_timeline.themes import LIGHT, Theme
 DEFAULT_WIDTH = 13.333  # a 16:9 slide, in inches
 DEFAULT_HEIGHT = 7.5
 DEFAULT_DPI = 150
+OUTPUT_FORMATS = (*FORMATS, "pptx")
 
 
 # name: (width in, height in, text scale). Why the scales: text must be readable at the
@@ -30,8 +31,8 @@ SIZE_PRESETS: dict[str, tuple[float, float, float]] = {
     "slide-16x9": (13.333, 7.5, 1.0),
     "slide-4x3": (10.0, 7.5, 0.92),
     "a4-landscape": (11.69, 8.27, 0.9),
-    "journal-2col": (7.2, 4.8, 0.66),
-    "journal-1col": (3.5, 3.6, 0.58),
+    "journal-2col": (7.2, 5.0, 0.66),
+    "journal-1col": (3.5, 4.8, 0.58),
 }
 
 
@@ -135,9 +136,9 @@ def format_for(path: str | Path, override: str | None = None) -> str:
     else:
         fmt = Path(path).suffix.lower().lstrip(".")
         if not fmt:
-            raise CaseError(f"{path}: cannot tell the format; add .png, .svg or .pdf, or use --format")
-    if fmt not in FORMATS:
-        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+            raise CaseError(f"{path}: cannot tell the format; add .png, .svg, .pdf or .pptx, or use --format")
+    if fmt not in OUTPUT_FORMATS:
+        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(OUTPUT_FORMATS)}")
     return fmt
 
 
@@ -150,12 +151,37 @@ def render_case(
     """Render a case (a Case or a path to a case file) to PNG, SVG or PDF bytes."""
     options = options or ChartOptions()
     options.check()
-    if fmt not in FORMATS:
-        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    if fmt not in OUTPUT_FORMATS:
+        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(OUTPUT_FORMATS)}")
     if not isinstance(case, Case):
         case = load_case(case)
     fig = figure_for_case(case, options, theme)
+    if fmt == "pptx":
+        from atc_timeline.pptx_export import pptx_bytes
+
+        png = figure_to_bytes(fig, "png", dpi=options.dpi, transparent=options.transparent)
+        return pptx_bytes(
+            png,
+            width_in=options.width,
+            height_in=options.height,
+            title=options.title or case.case.title,
+            notes=case.case.source or "",
+        )
     return figure_to_bytes(fig, fmt, dpi=options.dpi, transparent=options.transparent)
+
+
+def missing_glyph_warning(case: Case, theme: Theme = LIGHT) -> str | None:
+    """A plain warning naming characters no installed font can draw, with the fix; else None."""
+    from atc_timeline.fonts import glyph_warning, missing_glyphs
+
+    texts = [case.case.title, case.diagnosis.label, *case.diagnosis.molecular, *case.display.lanes]
+    for item in case.items():
+        for field in ("label", "term", "modality", "finding", "outcome", "stop_reason", "dose", "lane"):
+            value = getattr(item, field, None)
+            if isinstance(value, str):
+                texts.append(value)
+    missing = missing_glyphs(texts, theme.families())
+    return glyph_warning(missing) if missing else None
 
 
 def _umask() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -69,12 +70,12 @@ def render(
         typer.Option(
             "-o",
             "--output",
-            help="Output file (.png, .svg, .pdf), or - for stdout. "
+            help="Output file (.png, .svg, .pdf, .pptx), or - for stdout. "
             "Default: the case file's name with .png, in the current folder.",
         ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="png, svg or pdf (overrides the extension).")
+        str | None, typer.Option("--format", "-f", help="png, svg, pdf or pptx (overrides the extension).")
     ] = None,
     dpi: Annotated[float, typer.Option(help="Resolution of PNG output, dots per inch.")] = 150,
     size: Annotated[
@@ -123,7 +124,16 @@ def render(
     _print_issues(report.issues)
     if report.case is None:
         raise typer.Exit(1)
-    data = render_case(report.case, chosen, options, chosen_theme)
+    from atc_timeline.api import missing_glyph_warning
+
+    glyphs = missing_glyph_warning(report.case, chosen_theme)
+    if glyphs:
+        err.print(Text.assemble(("warning: ", "bold yellow"), glyphs), soft_wrap=True)
+    with warnings.catch_warnings():
+        # Missing glyphs were reported above, once, with the fix; matplotlib's own
+        # per-glyph warnings would only repeat it.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        data = render_case(report.case, chosen, options, chosen_theme)
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

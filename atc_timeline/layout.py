@@ -314,6 +314,18 @@ class _LanePlan:
     height: float
 
 
+# Why: below about 5 pt, printed labels stop being readable; a crowded chart drops label
+# detail instead of shrinking text past this.
+MIN_LABEL_POINTS = 5.0
+
+
+def _factors(base: Sizes, wanted: Sequence[float]) -> list[float]:
+    """The shrink factors that keep label text at or above MIN_LABEL_POINTS."""
+    floor = MIN_LABEL_POINTS / base.label
+    kept = [f for f in wanted if f >= floor]
+    return kept or [min(1.0, floor)]
+
+
 def compute_layout(
     events: pd.DataFrame,
     context: CaseContext,
@@ -331,7 +343,7 @@ def compute_layout(
     # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
     # Slimmer bars come before smaller text: text size is what a slide audience loses first.
     for level in range(3):
-        for factor in (1.0, 0.92, 0.85, 0.78):
+        for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
             for geometry in (1.0, 0.82, 0.68):
                 for max_tiers in (8, 6, 4, 3, 2):
                     attempt = _attempt(
@@ -345,7 +357,7 @@ def compute_layout(
     # Too dense for every label: give point lanes the tiers the height allows and keep the
     # size that labels the most events (the marker and its SVG <title> carry the rest).
     best: tuple[int, float, TimelineLayout] | None = None
-    for factor in (0.92, 0.85, 0.78, 0.72, 0.66):
+    for factor in _factors(base, (0.92, 0.85, 0.78, 0.72, 0.66)):
         attempt = _attempt(prep, context, measure, options, base.scaled(factor), 0, True)
         if isinstance(attempt, TimelineLayout):
             shown = sum(1 for label in attempt.labels if label.role == "point")
@@ -355,7 +367,8 @@ def compute_layout(
         return best[2]
     # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
     # crowd) rather than failing the render or dropping data.
-    last = _attempt(prep, context, measure, options, base.scaled(0.6), 1, True, force=True)
+    smallest = _factors(base, (0.6,))[-1]
+    last = _attempt(prep, context, measure, options, base.scaled(smallest), 1, True, force=True)
     assert isinstance(last, TimelineLayout)
     return last
 
@@ -433,7 +446,9 @@ def _attempt(
     subtitle_y = title_y - title_h - 0.06
     axes_top = subtitle_y - subtitle_h - 0.12 - top_axis_band
     legend_entries = prep.legend
-    legend_rows, legend_cols, legend_h = _legend_rows(legend_entries, left, right, s, measure)
+    # On a narrow chart the legend uses the full width, not just the plot's.
+    legend_left = margin if width < 8 else left
+    legend_rows, legend_cols, legend_h = _legend_rows(legend_entries, legend_left, right, s, measure)
     footnote_y = margin + footnote_h
     legend_y = footnote_y + (0.12 if footnote else 0.0) + legend_h
     axes_bottom = legend_y + 0.12 + tick_band
@@ -459,6 +474,9 @@ def _attempt(
     if any(p is None for p in plans):
         return "labels"
     lane_plans = [p for p in plans if p is not None]
+    for plan in lane_plans:
+        # A lane is at least as tall as its (possibly two-line) name.
+        plan.height = max(plan.height, measure(lane_texts[plan.name], s.lane)[1] + 0.06)
     needed = sum(p.height for p in lane_plans)
     if needed > available and not force:
         return "height"
@@ -1223,7 +1241,7 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
         entries.append(LegendEntry("ae:0", "AE, grade not reported"))
     if not bool(events["start_exact"].all() and events["end_exact"].all()):
         entries.append(
-            LegendEntry("fuzzy", "Faded edge / whisker: date known only to month or year, or approximate")
+            LegendEntry("fuzzy", "Faded edge / whisker: date known only to the month or year")
         )
     if (events["end_status"] == "ongoing").any():
         entries.append(LegendEntry("ongoing", "Ongoing at data cut-off"))
@@ -1241,7 +1259,12 @@ def _legend_rows(
     rows: list[list[LegendEntry]] = []
     xs: list[list[float]] = []
     x = left
+    fitted = []
     for entry in entries:
+        # A narrow chart (a journal column) shortens an entry rather than overflow.
+        text = truncate(entry.text, right - left - handle, s.legend, measure) or entry.text[:1]
+        fitted.append(LegendEntry(entry.key, text))
+    for entry in fitted:
         w = handle + measure(entry.text, s.legend)[0]
         if rows and x + w <= right:
             rows[-1].append(entry)

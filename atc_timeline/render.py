@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 from functools import lru_cache
@@ -50,17 +51,30 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
     Why: layout measures thousands of candidate labels; summing cached glyph advances is
     ~100x faster than laying out each string with FreeType, and widths scale linearly.
     """
+    from atc_timeline.fonts import font_files
+
     prop = _font(theme.font_family, weight).copy()
     prop.set_size(_REFERENCE_POINTS)
-    # A private FT2Font: matplotlib's shared font objects get resized by every draw.
-    font = FT2Font(findfont(prop))
-    font.set_size(_REFERENCE_POINTS, 72)
+    # Private FT2Fonts (matplotlib's shared ones get resized by every draw), one per face of
+    # the fallback list, so a Chinese label is measured with the face that draws it.
+    faces = []
+    for face in font_files(theme.families()) or ():
+        ft = face.ft2font()
+        ft.set_size(_REFERENCE_POINTS, 72)
+        faces.append((face, ft))
+    if not faces:
+        fallback = FT2Font(findfont(prop))
+        fallback.set_size(_REFERENCE_POINTS, 72)
     _, lp_h, _ = _renderer().get_text_width_height_descent("lp", prop, ismath=False)
     line_height = lp_h / _REFERENCE_POINTS  # points per point of font size
 
     @lru_cache(maxsize=4096)
     def raw_advance(char: str) -> float:
-        glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+        font = next((ft for face, ft in faces if face.covers(char)), faces[0][1] if faces else fallback)
+        try:
+            glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+        except RuntimeError:  # no glyph at all (control characters are refused earlier)
+            glyph = font.load_char(ord("0"), flags=LoadFlags.NO_HINTING)
         return float(glyph.linearHoriAdvance)
 
     # Calibrate FreeType's advance units against Agg's own width of a pangram.
@@ -79,6 +93,11 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
         return width * size / 72.0, height * size / 72.0
 
     return measure
+
+
+# Why: the CJK font has no bold face; matplotlib logs each fallback to regular, which is
+# what we want anyway, so its font-manager chatter is kept off the user's terminal.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150) -> Figure:

@@ -105,10 +105,16 @@ class Theme:
         """The style of a marker key such as 'imaging:PR' or 'ae:3'."""
         return self.markers.get(key, self.markers["imaging:finding"])
 
+    def families(self) -> tuple[str, ...]:
+        """The theme's fonts followed by the bundled CJK font, when installed."""
+        from atc_timeline.fonts import font_families
+
+        return font_families(self.font_family)
+
     def rc(self) -> dict[str, object]:
         """matplotlib rcParams applied while drawing."""
         return {
-            "font.family": list(self.font_family),
+            "font.family": list(self.families()),
             "svg.fonttype": "none",  # keep text as real, searchable <text> in SVG
             "pdf.fonttype": 42,  # embed TrueType so PDF text is selectable
             "svg.hashsalt": "atc-timeline",  # stable ids between runs

@@ -1,0 +1,159 @@
+"""Slides and journals: size presets, themes, house styles, relative time axes, PPTX, any script."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from atc_timeline.api import SIZE_PRESETS, ChartOptions, figure_for_case, layout_case, render_case
+from atc_timeline.cli import app
+from atc_timeline.loading import load_case, load_case_text
+from atc_timeline.themes import THEMES
+from tests.conftest import FOUNDING
+from tests.test_layout import _assert_clean
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("size", sorted(SIZE_PRESETS))
+def test_every_preset_has_its_real_size_and_no_overlaps(size):
+    options = ChartOptions.for_size(size, dpi=72)
+    fig = figure_for_case(load_case(FOUNDING), options)
+    width, height, _ = SIZE_PRESETS[size]
+    assert tuple(round(v, 2) for v in fig.get_size_inches()) == (round(width, 2), round(height, 2))
+    _assert_clean(fig)
+
+
+def test_journal_text_is_smaller_than_slide_text_but_readable():
+    case = load_case(FOUNDING)
+    slide = layout_case(case, ChartOptions.for_size("slide-16x9"))
+    column = layout_case(case, ChartOptions.for_size("journal-1col"))
+    assert column.sizes.label < slide.sizes.label
+    assert column.sizes.label >= 5.0, "journals print at 3.5 in; 5 pt is the floor"
+    assert column.sizes.marker < slide.sizes.marker
+
+
+def test_width_and_height_override_a_preset():
+    options = ChartOptions.for_size("slide-4x3", width=8.0)
+    assert (options.width, options.height) == (8.0, 7.5)
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+def test_dark_theme_has_a_dark_background():
+    pixels = _pixels(render_case(FOUNDING, "png", ChartOptions(dpi=40), THEMES["dark"]))
+    corner = pixels[2, 2, :3]
+    assert corner.max() < 60
+
+
+def test_print_theme_is_grayscale():
+    pixels = _pixels(render_case(FOUNDING, "png", ChartOptions(dpi=40), THEMES["print"])).astype(int)
+    spread = pixels[..., :3].max(axis=2) - pixels[..., :3].min(axis=2)
+    assert spread.max() <= 8, "every pixel is a shade of grey"
+
+
+def test_transparent_background():
+    pixels = _pixels(render_case(FOUNDING, "png", ChartOptions(dpi=40, transparent=True)))
+    assert pixels[2, 2, 3] == 0
+
+
+def test_no_two_categories_differ_by_colour_alone_in_print():
+    # In print every bar category must still differ by grey level or hatching.
+    bars = THEMES["print"].bars
+    signatures = {(b.color, b.hatch) for b in bars.values()}
+    assert len(signatures) == len(bars)
+
+
+def test_house_style_file(tmp_path):
+    style = tmp_path / "house.yaml"
+    style.write_text("background: '#FFF8E7'\nbars: {targeted: '#AA3377'}\n")
+    out = tmp_path / "s.png"
+    result = runner.invoke(
+        app, ["render", str(FOUNDING), "-o", str(out), "--dpi", "40", "--style", str(style)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert tuple(_pixels(out.read_bytes())[2, 2, :3]) == (0xFF, 0xF8, 0xE7)
+    style.write_text("backgrund: red\n")
+    result = runner.invoke(app, ["render", str(FOUNDING), "-o", str(out), "--style", str(style)])
+    assert result.exit_code == 1
+    assert "unknown style key 'backgrund'" in result.stderr
+
+
+def test_relative_axis_hides_calendar_dates():
+    options = ChartOptions(axis="relative", unit="weeks", time_zero="nivolumab", dpi=50)
+    fig = figure_for_case(load_case(FOUNDING), options)
+    ax = fig.axes[1]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert "0" in ticks
+    assert not any(year in " ".join(ticks) for year in ("2017", "2018", "2019", "2020"))
+    assert ax.get_xlabel() == "Weeks since start of Nivolumab"
+
+
+def test_bad_time_zero_and_unit_are_plain_errors(tmp_path):
+    result = runner.invoke(
+        app, ["render", str(FOUNDING), "-o", str(tmp_path / "x.png"), "--time-zero", "lunch"]
+    )
+    assert result.exit_code == 1
+    assert "--time-zero 'lunch' is neither 'diagnosis', an item id" in result.stderr
+    result = runner.invoke(app, ["render", str(FOUNDING), "-o", str(tmp_path / "x.png"), "--unit", "years"])
+    assert result.exit_code == 1
+    assert "unknown --unit 'years'" in result.stderr
+
+
+def test_pptx_output_from_the_cli(tmp_path):
+    from pptx import Presentation
+
+    out = tmp_path / "deck.pptx"
+    result = runner.invoke(app, ["render", str(FOUNDING), "-o", str(out), "--dpi", "60"])
+    assert result.exit_code == 0, result.stderr
+    deck = Presentation(str(out))
+    assert len(deck.slides) == 1
+    assert deck.slides[0].shapes.title.text_frame.text.startswith("ATC with RET mutation")
+
+
+CJK_CASE = """schema: atc-timeline/1
+case: {id: cjk, title: "间变性甲状腺癌：卡博替尼联合纳武利尤单抗", data_cutoff: "2020-11"}
+diagnosis: {label: 间变性甲状腺癌, date: "2017-08-30"}
+procedures: [{id: s, label: 甲状腺切除术, date: "2017-08-30"}]
+medications:
+  - {id: nivo, label: ニボルマブ, class: immunotherapy, start: "2018-07", end: ongoing, dose: 240 mg}
+imaging:
+  - {id: m1, date: "2018-10", modality: 뇌 MRI, finding: 소뇌 전이 감소, response: PR}
+  - {id: m2, date: "2019-01", modality: КТ, finding: Стабильное заболевание, response: SD}
+  - {id: m3, date: "2019-06", modality: ΜΡΙ, finding: Μερική ανταπόκριση, response: PR}
+  - {id: m4, date: "2019-12", modality: IRM, finding: "Réponse partielle", response: PR}
+"""
+
+
+def test_cjk_and_other_scripts_render_without_missing_glyphs():
+    pytest.importorskip("noto_cjk_sans_otc")
+    from atc_timeline.api import missing_glyph_warning
+
+    case = load_case_text(CJK_CASE)
+    assert missing_glyph_warning(case) is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fmt in ("png", "pdf"):
+            render_case(case, fmt, ChartOptions(dpi=50))
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    _assert_clean(figure_for_case(case, ChartOptions(dpi=72)))
+
+
+def test_a_glyph_no_font_has_is_a_warning_with_the_fix(tmp_path):
+    case = tmp_path / "h.yaml"
+    case.write_text(
+        "schema: atc-timeline/1\ncase: {id: h, title: 'Scan 𓀀'}\n"
+        "diagnosis: {label: ATC, date: '2019-01-01'}\n"
+    )
+    result = runner.invoke(app, ["render", str(case), "-o", str(tmp_path / "h.png"), "--dpi", "40"])
+    assert result.exit_code == 0
+    assert "U+13000" in result.stderr
+    assert "Fix:" in result.stderr

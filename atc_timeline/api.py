@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from atc_timeline.dates import parse_date
@@ -49,6 +50,7 @@ class ChartOptions:
     unit: str = "months"  # days | weeks | months
     time_zero: str | None = None  # diagnosis | item id | date; overrides the case file
     transparent: bool = False
+    deidentify: bool = False  # relative time only; no case id, exact age or source
 
     @staticmethod
     def for_size(
@@ -95,12 +97,15 @@ def layout_case(case: Case, options: ChartOptions | None = None, theme: Theme = 
         case = _with_time_zero(case, options.time_zero)
     events = normalize_events(case)
     context = case_context(case, events)
+    axis = options.axis
+    if options.deidentify:
+        from atc_timeline.deidentify import deidentify_context, deidentify_events
+
+        events = deidentify_events(events, pd.Timestamp(context.time_zero))
+        context = deidentify_context(context, case)
+        axis = "relative"  # calendar dates identify a patient
     layout_options = LayoutOptions(
-        width=options.width,
-        height=options.height,
-        title=options.title,
-        axis=options.axis,
-        unit=options.unit,
+        width=options.width, height=options.height, title=options.title, axis=axis, unit=options.unit
     )
     return compute_layout(
         events, context, make_measure(theme), layout_options, Sizes().scaled(options.text_scale())
@@ -165,7 +170,7 @@ def render_case(
             width_in=options.width,
             height_in=options.height,
             title=options.title or case.case.title,
-            notes=case.case.source or "",
+            notes="" if options.deidentify else case.case.source or "",
         )
     return figure_to_bytes(fig, fmt, dpi=options.dpi, transparent=options.transparent)
 

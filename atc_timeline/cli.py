@@ -98,6 +98,10 @@ def render(
         str | None, typer.Option(help="diagnosis, an item id (its start) or a date; default: the case's.")
     ] = None,
     unit: Annotated[str, typer.Option(help="Unit of relative time: days, weeks or months.")] = "months",
+    deidentify: Annotated[
+        bool,
+        typer.Option(help="Relative time only; drop the case id, exact age and source; clean metadata."),
+    ] = False,
 ) -> None:
     """Render a case file to a chart.
 
@@ -117,6 +121,7 @@ def render(
         unit=unit,
         time_zero=time_zero,
         transparent=transparent,
+        deidentify=deidentify,
     )
     options.check()
     chosen_theme = _theme(theme, style)

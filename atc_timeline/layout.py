@@ -537,7 +537,7 @@ def _attempt(
     status = {"alive": "alive", "deceased": "deceased", "unknown": "status unknown"}[context.status]
     cutoff_text = f"Data cut-off {context.cutoff_text} \u00b7 {status}"
     if context.status == "deceased" and context.death_date is not None:
-        cutoff_text = f"Died {pd.Timestamp(context.death_date).strftime('%d %b %Y').lstrip('0')}"
+        cutoff_text = f"Died {context.death_text}"
     cw, ch = measure(cutoff_text, s.label)
     cx = g.inch(cutoff) - 0.06
     ha = "right"

@@ -65,6 +65,7 @@ class CaseContext:
     time_zero: dt.date
     time_zero_label: str
     lanes: tuple[str, ...]
+    death_text: str = ""  # how the date of death is written on the chart
 
 
 def _ts(day: dt.date) -> pd.Timestamp:
@@ -208,6 +209,7 @@ def case_context(case: Case, events: pd.DataFrame) -> CaseContext:
         time_zero=zero,
         time_zero_label=zero_label,
         lanes=lane_order(events, list(case.display.lanes)),
+        death_text=case.patient.death_date.display() if case.patient.death_date else "",
     )
 
 

@@ -157,3 +157,57 @@ def test_a_glyph_no_font_has_is_a_warning_with_the_fix(tmp_path):
     assert result.exit_code == 0
     assert "U+13000" in result.stderr
     assert "Fix:" in result.stderr
+
+
+IDENTIFYING = """schema: atc-timeline/1
+case:
+  id: MRN-0048213
+  title: Thyroid cancer case
+  source: "Chart of Jane Smith, St Example Hospital, seen 2019-03-04"
+  data_cutoff: "2020-11-15"
+patient: {age: 67, sex: female, status: deceased, death_date: "2020-11-15"}
+diagnosis: {label: ATC, date: "2019-03-04", molecular: [BRAF V600E]}
+procedures: [{id: surgery-2019-03-04, label: Thyroidectomy, date: "2019-03-04"}]
+medications:
+  - {id: lenva, label: Lenvatinib, class: targeted, start: "2019-04-02", end: "2020-10-30", dose: 24 mg}
+imaging:
+  - {id: ct-2019-06, date: "2019-06-11", modality: CT, finding: smaller, response: PR}
+"""
+
+SECRETS = (
+    "0048213",
+    "MRN",
+    "Smith",
+    "Example Hospital",
+    "2019",
+    "2020",
+    "67-year",
+    "Mar 2019",
+    "Nov 2020",
+    "15 Nov",
+)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "pptx"])
+def test_deidentified_output_keeps_no_identifying_text(fmt):
+    case = load_case_text(IDENTIFYING)
+    data = render_case(case, fmt, ChartOptions(dpi=40, deidentify=True))
+    if fmt == "pptx":
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as deck:
+            data = b"".join(deck.read(name) for name in deck.namelist() if not name.endswith(".png"))
+    text = data.decode("latin-1")
+    leaked = [s for s in SECRETS if s in text]
+    assert leaked == [], f"{fmt} leaks {leaked}"
+    if fmt == "svg":
+        assert "Months since diagnosis" in text
+        assert "60-69 years" in text
+        assert "Died month 20" in text
+
+
+def test_without_deidentify_the_same_case_shows_its_dates():
+    # The check above is only meaningful if those strings appear without --deidentify.
+    text = render_case(load_case_text(IDENTIFYING), "svg", ChartOptions(dpi=40)).decode()
+    assert "2019" in text
+    assert "67-year-old woman" in text

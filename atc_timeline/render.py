@@ -310,6 +310,9 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
         zorder=2.4,
         gid=f"event-{phase.event_id}",
     )
+    if style.hatch:
+        coll.set_edgecolor(_darker(style.color, 0.4))
+        coll.set_hatch(style.hatch)
     ax.add_collection(coll)
 
 

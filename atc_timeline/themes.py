@@ -39,16 +39,29 @@ class MarkerStyle:
     filled: bool = True
 
 
+# Hatching is the second cue for every bar category (colour alone never tells two apart);
+# the same hatches serve the grayscale print theme.
+_HATCHES = {
+    "chemotherapy": "",
+    "radiotherapy": "///",
+    "targeted": "..",
+    "immunotherapy": "--",
+    "hormonal": "oo",
+    "other": "xx",
+    "adverse_event": "\\\\\\",
+}
+
+
 def _bars() -> dict[str, BarStyle]:
     o = OKABE_ITO
     return {
-        "chemotherapy": BarStyle(o["sky"]),
-        "radiotherapy": BarStyle(o["purple"], hatch="///"),
-        "targeted": BarStyle(o["orange"]),
-        "immunotherapy": BarStyle(o["green"], text_on_bar="#FFFFFF"),
-        "hormonal": BarStyle(o["yellow"], hatch="..."),
-        "other": BarStyle("#BBBBBB", hatch="xx"),
-        "adverse_event": BarStyle("#F4B183", hatch="\\\\\\"),
+        "chemotherapy": BarStyle(o["sky"], hatch=_HATCHES["chemotherapy"]),
+        "radiotherapy": BarStyle(o["purple"], hatch=_HATCHES["radiotherapy"]),
+        "targeted": BarStyle(o["orange"], hatch=_HATCHES["targeted"]),
+        "immunotherapy": BarStyle(o["green"], hatch=_HATCHES["immunotherapy"], text_on_bar="#FFFFFF"),
+        "hormonal": BarStyle(o["yellow"], hatch=_HATCHES["hormonal"]),
+        "other": BarStyle("#BBBBBB", hatch=_HATCHES["other"]),
+        "adverse_event": BarStyle("#F4B183", hatch=_HATCHES["adverse_event"]),
     }
 
 
@@ -151,21 +164,35 @@ DARK = replace(DARK, markers=_recolour_markers(DARK, edge="#F2F2F2", face_for_wh
 
 def _print_bars() -> dict[str, BarStyle]:
     # Grey levels and hatching carry the category when the page is printed in black.
+    grey = {
+        "chemotherapy": "#C8C8C8",
+        "radiotherapy": "#FFFFFF",
+        "targeted": "#A6A6A6",
+        "immunotherapy": "#5A5A5A",
+        "hormonal": "#E6E6E6",
+        "other": "#FFFFFF",
+        "adverse_event": "#FFFFFF",
+    }
     return {
-        "chemotherapy": BarStyle("#C8C8C8", hatch=""),
-        "radiotherapy": BarStyle("#FFFFFF", hatch="///"),
-        "targeted": BarStyle("#8C8C8C", hatch="", text_on_bar="#000000"),
-        "immunotherapy": BarStyle("#4D4D4D", hatch="", text_on_bar="#FFFFFF"),
-        "hormonal": BarStyle("#E6E6E6", hatch="..."),
-        "other": BarStyle("#FFFFFF", hatch="xx"),
-        "adverse_event": BarStyle("#FFFFFF", hatch="\\\\\\"),
+        name: BarStyle(
+            colour, hatch=_HATCHES[name], text_on_bar="#FFFFFF" if colour == "#5A5A5A" else "#000000"
+        )
+        for name, colour in grey.items()
     }
 
 
 def _print_markers() -> dict[str, MarkerStyle]:
-    grey = {"#E69F00": "#8C8C8C", "#56B4E9": "#C8C8C8", "#009E73": "#4D4D4D", "#F0E442": "#E6E6E6",
-            "#0072B2": "#333333", "#D55E00": "#000000", "#CC79A7": "#B0B0B0", "#999999": "#999999",
-            "#8B1E00": "#1A1A1A"}
+    grey = {
+        "#E69F00": "#8C8C8C",
+        "#56B4E9": "#C8C8C8",
+        "#009E73": "#4D4D4D",
+        "#F0E442": "#E6E6E6",
+        "#0072B2": "#333333",
+        "#D55E00": "#000000",
+        "#CC79A7": "#B0B0B0",
+        "#999999": "#999999",
+        "#8B1E00": "#1A1A1A",
+    }
     return {k: replace(m, color=grey.get(m.color.upper(), m.color)) for k, m in _markers().items()}
 
 

@@ -64,11 +64,25 @@ def test_transparent_background():
     assert pixels[2, 2, 3] == 0
 
 
-def test_no_two_categories_differ_by_colour_alone_in_print():
-    # In print every bar category must still differ by grey level or hatching.
-    bars = THEMES["print"].bars
-    signatures = {(b.color, b.hatch) for b in bars.values()}
-    assert len(signatures) == len(bars)
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_no_two_categories_differ_by_colour_alone(theme):
+    # Bars: hatching tells every category apart without colour. Markers: shape and fill.
+    bars = THEMES[theme].bars
+    assert len({b.hatch for b in bars.values()}) == len(bars)
+    markers = THEMES[theme].markers
+    imaging = [m for k, m in markers.items() if k.startswith("imaging:") or k == "surgery"]
+    assert len({(m.marker, m.filled) for m in imaging}) == len(imaging)
+
+
+def test_png_svg_pdf_are_byte_identical_between_runs():
+    for fmt in ("png", "svg", "pdf"):
+        first = render_case(FOUNDING, fmt, ChartOptions(dpi=50))
+        assert render_case(FOUNDING, fmt, ChartOptions(dpi=50)) == first, fmt
+
+
+def test_pdf_embeds_its_fonts():
+    data = render_case(FOUNDING, "pdf", ChartOptions(dpi=50))
+    assert b"/FontFile2" in data, "TrueType fonts are embedded (pdf.fonttype 42)"
 
 
 def test_house_style_file(tmp_path):

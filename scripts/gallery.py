@@ -1,0 +1,39 @@
+"""Render every case in every size preset and theme into docs/gallery/ (the README's gallery).
+
+Run: python scripts/gallery.py [--dpi 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+from atc_timeline.api import SIZE_PRESETS, ChartOptions, render_case, write_atomic
+from atc_timeline.loading import load_case
+from atc_timeline.themes import THEMES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dpi", type=float, default=60)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gallery")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "cases").glob("*.yaml")):
+        case = load_case(path)
+        for size in SIZE_PRESETS:
+            for name, theme in THEMES.items():
+                options = ChartOptions.for_size(size, dpi=args.dpi)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    data = render_case(case, "png", options, theme)
+                target = args.out / f"{path.stem}--{size}--{name}.png"
+                write_atomic(target, data)
+                print(target.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -90,7 +90,9 @@ class ChartOptions:
             raise CaseError(f"--dpi {self.dpi:g} is outside 20-1200")
 
 
-def layout_case(case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT) -> TimelineLayout:
+def layout_case(
+    case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT, show_title: bool = True
+) -> TimelineLayout:
     """Case -> layout (normalize, then place everything)."""
     options = options or ChartOptions()
     if options.time_zero is not None:
@@ -105,7 +107,12 @@ def layout_case(case: Case, options: ChartOptions | None = None, theme: Theme = 
         context = deidentify_context(context, case)
         axis = "relative"  # calendar dates identify a patient
     layout_options = LayoutOptions(
-        width=options.width, height=options.height, title=options.title, axis=axis, unit=options.unit
+        width=options.width,
+        height=options.height,
+        title=options.title,
+        axis=axis,
+        unit=options.unit,
+        show_title=show_title,
     )
     return compute_layout(
         events, context, make_measure(theme), layout_options, Sizes().scaled(options.text_scale())
@@ -160,19 +167,30 @@ def render_case(
         raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(OUTPUT_FORMATS)}")
     if not isinstance(case, Case):
         case = load_case(case)
-    fig = figure_for_case(case, options, theme)
     if fmt == "pptx":
-        from atc_timeline.pptx_export import pptx_bytes
-
-        png = figure_to_bytes(fig, "png", dpi=options.dpi, transparent=options.transparent)
-        return pptx_bytes(
-            png,
-            width_in=options.width,
-            height_in=options.height,
-            title=options.title or case.case.title,
-            notes="" if options.deidentify else case.case.source or "",
-        )
+        return _pptx(case, options, theme)
+    fig = figure_for_case(case, options, theme)
     return figure_to_bytes(fig, fmt, dpi=options.dpi, transparent=options.transparent)
+
+
+def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
+    """A one-slide deck: the title in the slide's title box, the chart at full width below it."""
+    from atc_timeline.pptx_export import TITLE_BAND, TITLE_BAND_MAX_IN, pptx_bytes
+
+    band = min(options.height * TITLE_BAND, TITLE_BAND_MAX_IN)
+    # Why: drawn for the space under the title, the chart fills the slide's width; and its
+    # own title would only repeat the slide's.
+    chart = replace(options, height=options.height - band)
+    layout = layout_case(case, chart, theme, show_title=False)
+    fig = draw_timeline(layout, theme, dpi=options.dpi)
+    png = figure_to_bytes(fig, "png", dpi=options.dpi, transparent=options.transparent)
+    return pptx_bytes(
+        png,
+        width_in=options.width,
+        height_in=options.height,
+        title=options.title or case.case.title,
+        notes="" if options.deidentify else case.case.source or "",
+    )
 
 
 def missing_glyph_warning(case: Case, theme: Theme = LIGHT) -> str | None:

@@ -220,6 +220,7 @@ class LayoutOptions:
     title: str | None = None
     axis: str = "both"  # calendar | relative | both
     unit: str = "months"  # days | weeks | months
+    show_title: bool = True  # False where the title lives elsewhere (a slide's title box)
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -403,6 +404,8 @@ def _attempt(
     title = options.title or context.title
     title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
     title_h = measure(title_text, s.title)[1]
+    if not options.show_title:
+        title_text, title_h = "", -0.06
     subtitle = wrap_text(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
     subtitle_h = measure(subtitle, s.subtitle)[1] if subtitle else 0.0
     footnote = ""

@@ -423,18 +423,19 @@ def _text_on(fill: str) -> str:
 
 def _draw_header_footer(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
     s = layout.sizes
-    _text(
-        overlay,
-        0.2,
-        layout.title_y,
-        layout.title,
-        ha="left",
-        va="top",
-        fontsize=s.title,
-        weight="bold",
-        color=theme.text,
-        gid="title",
-    )
+    if layout.title:
+        _text(
+            overlay,
+            0.2,
+            layout.title_y,
+            layout.title,
+            ha="left",
+            va="top",
+            fontsize=s.title,
+            weight="bold",
+            color=theme.text,
+            gid="title",
+        )
     if layout.subtitle:
         _text(
             overlay,

@@ -130,7 +130,12 @@ def test_pptx_output_from_the_cli(tmp_path):
     assert result.exit_code == 0, result.stderr
     deck = Presentation(str(out))
     assert len(deck.slides) == 1
-    assert deck.slides[0].shapes.title.text_frame.text.startswith("ATC with RET mutation")
+    slide = deck.slides[0]
+    assert slide.shapes.title.text_frame.text.startswith("ATC with RET mutation")
+    pictures = [s for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 1
+    assert abs(pictures[0].width - deck.slide_width) <= deck.slide_width * 0.01, "full slide width"
+    assert pictures[0].top + pictures[0].height <= deck.slide_height + 12700
 
 
 CJK_CASE = """schema: atc-timeline/1

@@ -37,6 +37,10 @@ SIZE_PRESETS: dict[str, tuple[float, float, float]] = {
 }
 
 
+GROWING_PRESETS = ("journal-1col", "journal-2col")
+MAX_JOURNAL_HEIGHT = 9.0  # inches: a journal page
+
+
 @dataclass(frozen=True)
 class ChartOptions:
     """What the user chose: size, resolution, title, time axis and background."""
@@ -51,6 +55,7 @@ class ChartOptions:
     time_zero: str | None = None  # diagnosis | item id | date; overrides the case file
     transparent: bool = False
     deidentify: bool = False  # relative time only; no case id, exact age or source
+    fixed_height: bool = False  # True when the user gave --height: never grow the chart
 
     @staticmethod
     def for_size(
@@ -64,6 +69,7 @@ class ChartOptions:
             width=width or preset_w,
             height=height or preset_h,
             size=size,
+            fixed_height=height is not None,
             **others,  # type: ignore[arg-type]
         )
 
@@ -114,9 +120,16 @@ def layout_case(
         unit=options.unit,
         show_title=show_title,
     )
-    return compute_layout(
-        events, context, make_measure(theme), layout_options, Sizes().scaled(options.text_scale())
-    )
+    measure, sizes = make_measure(theme), Sizes().scaled(options.text_scale())
+    layout = compute_layout(events, context, measure, layout_options, sizes)
+    if options.size in GROWING_PRESETS and not options.fixed_height:
+        # A journal fixes the width (the column) but not the height: a crowded chart grows
+        # taller, up to a page, before it drops labels.
+        height = options.height
+        while not layout.complete and height < MAX_JOURNAL_HEIGHT:
+            height = min(height + 1.0, MAX_JOURNAL_HEIGHT)
+            layout = compute_layout(events, context, measure, replace(layout_options, height=height), sizes)
+    return layout
 
 
 def _with_time_zero(case: Case, time_zero: str) -> Case:

@@ -204,6 +204,14 @@ class TimelineLayout:
     leaders: tuple[Leader, ...]
     arrows: tuple[tuple[str, float, float], ...]  # (event id, x at cut-off, y)
     event_ids: tuple[str, ...] = field(default=())
+    label_groups: int = 0  # point labels the chart wanted to show
+    crowded: bool = False  # True when labels were dropped or lanes squeezed to fit
+
+    @property
+    def complete(self) -> bool:
+        """Every point label shown and no lane squeezed."""
+        shown = sum(1 for label in self.labels if label.role == "point")
+        return not self.crowded and shown >= self.label_groups
 
     def day_to_inch(self, x: float) -> float:
         """Figure inches for a day number."""
@@ -348,7 +356,13 @@ def compute_layout(
             for geometry in (1.0, 0.82, 0.68):
                 for max_tiers in (8, 6, 4, 3, 2):
                     attempt = _attempt(
-                        prep, context, measure, options, base.scaled(factor, geometry), max_tiers, False,
+                        prep,
+                        context,
+                        measure,
+                        options,
+                        base.scaled(factor, geometry),
+                        max_tiers,
+                        False,
                         level=level,
                     )
                     if isinstance(attempt, TimelineLayout):
@@ -538,15 +552,21 @@ def _attempt(
     # Cut-off and time-zero lines carry labels in the top band of the axes.
     band_y = axes_bottom + axes_h - band / 2
     status = {"alive": "alive", "deceased": "deceased", "unknown": "status unknown"}[context.status]
-    cutoff_text = f"Data cut-off {context.cutoff_text} \u00b7 {status}"
+    texts = [
+        f"Data cut-off {context.cutoff_text} \u00b7 {status}",
+        f"Cut-off {context.cutoff_text} \u00b7 {status}",
+        f"Cut-off {context.cutoff_text}",
+    ]
     if context.status == "deceased" and context.death_date is not None:
-        cutoff_text = f"Died {context.death_text}"
-    cw, ch = measure(cutoff_text, s.label)
-    cx = g.inch(cutoff) - 0.06
-    ha = "right"
-    if cx - cw < left + 0.02:
-        cx, ha = g.inch(cutoff) + 0.06, "left"
-    cbox = _text_box(cx, band_y, cw, ch, ha, "center")
+        texts = [f"Died {context.death_text}", "Died"]
+    # Left of the line if it fits, else right of it, else a shorter wording.
+    line_x = g.inch(cutoff)
+    placements = [(t, x, ha) for t in texts for x, ha in ((line_x - 0.06, "right"), (line_x + 0.06, "left"))]
+    for cutoff_text, cx, ha in placements:
+        cw, ch = measure(cutoff_text, s.label)
+        cbox = _text_box(cx, band_y, cw, ch, ha, "center")
+        if cbox.x0 >= left + 0.02 and cbox.x1 <= width - 0.05:
+            break
     labels.append(
         Label(
             cutoff_text,
@@ -611,6 +631,8 @@ def _attempt(
         leaders=tuple(leaders),
         arrows=tuple(arrows),
         event_ids=tuple(events["event_id"].tolist()),
+        label_groups=sum(len(plan.points) for plan in lane_plans),
+        crowded=force,
     )
 
 
@@ -1243,9 +1265,7 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
     if ae_points["grade"].isna().any():
         entries.append(LegendEntry("ae:0", "AE, grade not reported"))
     if not bool(events["start_exact"].all() and events["end_exact"].all()):
-        entries.append(
-            LegendEntry("fuzzy", "Faded edge / whisker: date known only to the month or year")
-        )
+        entries.append(LegendEntry("fuzzy", "Faded edge / whisker: date known only to the month or year"))
     if (events["end_status"] == "ongoing").any():
         entries.append(LegendEntry("ongoing", "Ongoing at data cut-off"))
     if events["stop_reason"].ne("").any():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -64,7 +65,12 @@ def main_callback(
 @app.command()
 @handle_user_errors
 def render(
-    case_file: Annotated[Path, typer.Argument(help="The YAML case file.", show_default=False)],
+    case_files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Case files (- reads one from stdin); several go to an -o folder.", show_default=False
+        ),
+    ],
     output: Annotated[
         str | None,
         typer.Option(
@@ -102,15 +108,23 @@ def render(
         bool,
         typer.Option(help="Relative time only; drop the case id, exact age and source; clean metadata."),
     ] = False,
+    output_pattern: Annotated[
+        str, typer.Option(help="Names of batch outputs: {stem}, {format}, {size}, {theme}.")
+    ] = "{stem}.{format}",
+    jobs: Annotated[
+        int | None, typer.Option(help="Parallel processes for many files (default: CPUs).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    summary: Annotated[
+        str | None, typer.Option(help="json: one record per input on stdout (outputs, status, error, ms).")
+    ] = None,
 ) -> None:
     """Render a case file to a chart.
 
     Example: atc-timeline render cases/atc-2017-nivolumab-cabozantinib.yaml -o chart.png
     """
-    from atc_timeline.api import ChartOptions, format_for, render_case, write_atomic
+    from atc_timeline.api import ChartOptions, format_for
 
-    target = output or f"{case_file.stem}.{fmt or 'png'}"
-    chosen = format_for(target, fmt) if target != "-" else format_for("-.png", fmt or "png")
     options = ChartOptions.for_size(
         size,
         width,
@@ -125,26 +139,129 @@ def render(
     )
     options.check()
     chosen_theme = _theme(theme, style)
-    report = _check(case_file)
+    formats = [f.strip().lower() for f in (fmt or "").split(",") if f.strip()]
+    stdin_text = sys.stdin.read() if "-" in case_files else None
+    single = len(case_files) == 1 and len(formats) <= 1 and not (output and _is_folder(output))
+    if single:
+        source = case_files[0]
+        target = (
+            output or f"{'stdin' if source == '-' else Path(source).stem}.{formats[0] if formats else 'png'}"
+        )
+        chosen = format_for("-.png" if target == "-" else target, formats[0] if formats else None)
+        _render_one(source, stdin_text, target, chosen, options, chosen_theme, quiet)
+        return
+    for chosen_format in formats or ["png"]:
+        format_for(f"x.{chosen_format}")  # refuses unknown formats before any work starts
+    if output is None or output == "-":
+        raise CaseError("several charts need a folder: add -o FOLDER/")
+    _render_batch(
+        case_files,
+        stdin_text,
+        Path(output),
+        formats or ["png"],
+        output_pattern,
+        options,
+        chosen_theme,
+        theme,
+        size,
+        jobs,
+        quiet,
+        summary,
+    )
+
+
+def _is_folder(output: str) -> bool:
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def _render_one(
+    source: str, stdin_text: str | None, target: str, fmt: str, options: Any, theme: Any, quiet: bool
+) -> None:
+    """One case to one file (or stdout), with warnings and errors on stderr."""
+    from atc_timeline.api import missing_glyph_warning, render_case, write_atomic
+    from atc_timeline.loading import check_text
+
+    report = check_text(stdin_text or "", "<stdin>") if source == "-" else _check(Path(source))
     _print_issues(report.issues)
     if report.case is None:
         raise typer.Exit(1)
-    from atc_timeline.api import missing_glyph_warning
-
-    glyphs = missing_glyph_warning(report.case, chosen_theme)
+    glyphs = missing_glyph_warning(report.case, theme)
     if glyphs:
         err.print(Text.assemble(("warning: ", "bold yellow"), glyphs), soft_wrap=True)
     with warnings.catch_warnings():
         # Missing glyphs were reported above, once, with the fix; matplotlib's own
         # per-glyph warnings would only repeat it.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        data = render_case(report.case, chosen, options, chosen_theme)
+        data = render_case(report.case, fmt, options, theme)
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomic(target, data)
-        err.print(f"wrote {target}", highlight=False)
+        if not quiet:
+            err.print(f"wrote {target}", highlight=False)
+
+
+def _render_batch(
+    inputs: list[str],
+    stdin_text: str | None,
+    out_dir: Path,
+    formats: list[str],
+    pattern: str,
+    options: Any,
+    theme: Any,
+    theme_name: str,
+    size: str | None,
+    jobs: int | None,
+    quiet: bool,
+    summary: str | None,
+) -> None:
+    """Many cases into a folder; one bad file never stops the others; exit 1 if any failed."""
+    from atc_timeline.batch import plan_jobs, render_many
+
+    if summary not in (None, "json"):
+        raise CaseError(f"unknown --summary '{summary}'; use json")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    planned = plan_jobs(inputs, out_dir, formats, pattern, size, theme_name, stdin_text)
+    records = []
+    failed = 0
+    show_progress = err.is_terminal and not quiet and summary is None
+    progress = None
+    if show_progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(
+            TextColumn("rendering"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        task = progress.add_task("render", total=len(planned), failed=0)
+        progress.start()
+    try:
+        for result in render_many(planned, options, theme, jobs):
+            records.append(result.record())
+            for line in result.warnings:
+                if not quiet:
+                    err.print(Text(line, style="yellow"), soft_wrap=True)
+            if result.status != "ok":
+                failed += 1
+                for line in result.error.splitlines():
+                    err.print(Text.assemble(("error: ", "bold red"), line), soft_wrap=True)
+            elif not quiet and summary is None:
+                for path in result.outputs:
+                    out.print(path, highlight=False, soft_wrap=True)
+            if progress is not None:
+                progress.update(task, advance=1, failed=failed)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if summary == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    raise typer.Exit(1 if failed else 0)
 
 
 def _theme(name: str, style: Path | None) -> Any:

@@ -1014,7 +1014,7 @@ def _place_lane(
                 phases.append(phase_bar)
                 outcome = row["outcome"] if index == longest else ""
                 _phase_label(phase, phase_bar, g, s, measure, axes_bottom, labels, outcome)
-            _bar_labels(spec, bar, g, s, measure, axes_bottom, labels, markers)
+            _bar_labels(spec, bar, g, s, measure, axes_bottom, labels)
         y -= row_h
     if not plan.points:
         return
@@ -1117,7 +1117,6 @@ def _bar_labels(
     measure: Measure,
     axes_bottom: float,
     labels: list[Label],
-    markers: list[Marker],
 ) -> None:
     row = spec["row"]
     pad = 0.06
@@ -1277,7 +1276,7 @@ def _legend_rows(
     entries: list[LegendEntry], left: float, right: float, s: Sizes, measure: Measure
 ) -> tuple[tuple[tuple[LegendEntry, ...], ...], tuple[tuple[float, ...], ...], float]:
     """Flow legend entries into rows that fit the plot width; returns rows, x positions, height."""
-    handle = s.legend / 72 * 2.2
+    handle = legend_handle_width(s)
     gap = 0.25
     rows: list[list[LegendEntry]] = []
     xs: list[list[float]] = []
@@ -1297,7 +1296,7 @@ def _legend_rows(
             xs.append([left])
             x = left
         x = xs[-1][-1] + w + gap
-    row_h = s.legend / 72 * 1.7
+    row_h = legend_row_height(s)
     return (
         tuple(tuple(r) for r in rows),
         tuple(tuple(v) for v in xs),
@@ -1330,16 +1329,3 @@ def nice_step(span: float, unit: str) -> float:
         if span / step <= 12:
             return float(step)
     return float(math.ceil(span / 12 / steps[-1]) * steps[-1])
-
-
-def months_between(a: float, b: float) -> float:
-    """Months (of 30.4375 days) from day a to day b."""
-    return (b - a) / 30.4375
-
-
-def nice_month_step(span_months: float) -> int:
-    """A tick step in months that gives 4-12 ticks over the span."""
-    for step in (1, 2, 3, 6, 12, 24, 36, 60, 120):
-        if span_months / step <= 12:
-            return step
-    return int(math.ceil(span_months / 12 / 12) * 12)

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from atc_timeline.layout import Bar, TimelineLayout, nice_step
+from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
 from atc_timeline.themes import LIGHT, Theme
 
 FORMATS = ("png", "svg", "pdf")
@@ -466,8 +466,8 @@ def _draw_header_footer(overlay: Any, layout: TimelineLayout, theme: Theme) -> N
 
 def _draw_legend(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
     s = layout.sizes
-    row_h = s.legend / 72 * 1.7
-    handle_w = s.legend / 72 * 2.2
+    row_h = legend_row_height(s)
+    handle_w = legend_handle_width(s)
     for r, (row, xs) in enumerate(zip(layout.legend_rows, layout.legend_col_x, strict=True)):
         y = layout.legend_y - (r + 0.5) * row_h
         for entry, x in zip(row, xs, strict=True):

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import matplotlib as mpl
 from matplotlib import dates as mdates
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from atc_timeline.agg_text import FastTextCanvas
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
 from atc_timeline.themes import LIGHT, Theme
 
@@ -104,7 +105,7 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
     """Draw the layout on a new Figure; event artists carry gid 'event-<id>'."""
     with mpl.rc_context(cast(Any, theme.rc())):
         fig = Figure(figsize=(layout.width, layout.height), dpi=dpi, facecolor=theme.background)
-        FigureCanvasAgg(fig)
+        FastTextCanvas(fig)
         titles: dict[str, str] = {}
         overlay = fig.add_axes((0, 0, 1, 1), zorder=-1)
         overlay.set_xlim(0, layout.width)
@@ -267,18 +268,27 @@ def _draw_bar(ax: Any, bar: Bar, layout: TimelineLayout, theme: Theme, titles: d
             )
         )
         colors.append(_to_rgba(style.color, 1.0))
-    coll = PatchCollection(
-        patches,
-        facecolors=colors,
-        edgecolors=[_to_rgba(edge, 0.9)] * len(patches),
-        linewidths=0,
-        zorder=2,
-        gid=f"event-{bar.event_id}",
+    ax.add_collection(
+        PatchCollection(patches, facecolors=colors, linewidths=0, zorder=2, gid=f"event-{bar.event_id}")
     )
     if style.hatch:
-        coll.set_hatch(style.hatch)
-    ax.add_collection(coll)
+        tips = [p for p in patches if isinstance(p, Polygon)]  # the ongoing arrow
+        outline: list[Patch] = [Rectangle((bar.start_lo, y0), bar.end_hi - bar.start_lo, bar.height), *tips]
+        _add_hatch(ax, outline, style.hatch, _to_rgba(edge, 0.9), 2.01, bar.event_id)
     titles[f"event-{bar.event_id}"] = bar.title
+
+
+def _add_hatch(ax: Any, outline: list[Patch], hatch: str, color: Any, zorder: float, event_id: str) -> None:
+    """Hatching over a whole bar in one artist.
+
+    Why: hatching each fade strip separately cost about 8 ms per bar in Agg; the hatch
+    colour does not fade, so one overlay looks the same.
+    """
+    coll = PatchCollection(
+        outline, facecolors="none", edgecolors=[color], linewidths=0, zorder=zorder, gid=f"hatch-{event_id}"
+    )
+    coll.set_hatch(hatch)
+    ax.add_collection(coll)
 
 
 def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
@@ -303,17 +313,18 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
     shade = _darker(style.color, 0.72 if index % 2 == 0 else 0.86)
     end = phase.end_hi
     pieces = _bar_pieces(phase, phase.start_lo, end)
-    coll = PatchCollection(
-        [p for p, _ in pieces],
-        facecolors=[_to_rgba(shade, a) for _, a in pieces],
-        linewidths=0,
-        zorder=2.4,
-        gid=f"event-{phase.event_id}",
+    ax.add_collection(
+        PatchCollection(
+            [p for p, _ in pieces],
+            facecolors=[_to_rgba(shade, a) for _, a in pieces],
+            linewidths=0,
+            zorder=2.4,
+            gid=f"event-{phase.event_id}",
+        )
     )
     if style.hatch:
-        coll.set_edgecolor(_darker(style.color, 0.4))
-        coll.set_hatch(style.hatch)
-    ax.add_collection(coll)
+        outline: list[Patch] = [Rectangle((phase.start_lo, y0), end - phase.start_lo, phase.height)]
+        _add_hatch(ax, outline, style.hatch, _to_rgba(_darker(style.color, 0.4), 1.0), 2.41, phase.event_id)
 
 
 def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str], k: float = 1.0) -> None:
@@ -559,6 +570,30 @@ def _svg_titles(svg: str, titles: dict[str, str]) -> str:
     return _G_OPEN.sub(add, svg)
 
 
+PNG_COMPRESSION = 3
+
+
+def _encode_png(
+    rgba: bytes, size: tuple[int, int], dpi: float, keep_alpha: bool, metadata: dict[str, str]
+) -> bytes:
+    """PNG bytes from a raw RGBA buffer: RGB unless transparent, fast zlib level.
+
+    Why: matplotlib always writes RGBA at zlib level 6; an opaque chart needs no alpha
+    channel, and level 3 encodes about twice as fast for files a few per cent larger.
+    """
+    from PIL import Image, PngImagePlugin
+
+    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1)
+    if not keep_alpha:
+        image = image.convert("RGB")
+    info = PngImagePlugin.PngInfo()
+    for key, value in metadata.items():
+        info.add_text(key, value)
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=PNG_COMPRESSION, pnginfo=info, dpi=(dpi, dpi))
+    return out.getvalue()
+
+
 def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent: bool = False) -> bytes:
     """Serialise a Figure as png, svg or pdf bytes, without timestamps."""
     if fmt not in FORMATS:
@@ -576,13 +611,17 @@ def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent
         background = "none" if transparent else fig.get_facecolor()
         fig.savefig(
             buffer,
-            format=fmt,
+            format="raw" if fmt == "png" else fmt,
             dpi=dpi or fig.dpi,
-            metadata=metadata,
+            metadata=None if fmt == "png" else metadata,
             facecolor=background,
             transparent=transparent,
         )
     data = buffer.getvalue()
+    if fmt == "png":
+        renderer = fig.canvas.renderer  # type: ignore[attr-defined]  # the one that just drew
+        size = (int(renderer.width), int(renderer.height))
+        data = _encode_png(data, size, dpi or fig.dpi, keep_alpha=transparent, metadata=metadata)
     if fmt == "svg":
         data = _svg_titles(data.decode("utf-8"), getattr(fig, "atc_titles", {})).encode("utf-8")
     return data

@@ -1,0 +1,184 @@
+"""Fast text for the Agg canvas: glyph bitmaps rendered once per process, strings composed from them.
+
+Why: matplotlib 3.11 shapes every string with FreeType/HarfBuzz and then renders it glyph by
+glyph from Python (about 2 ms per label plus 0.1 ms per glyph), which made text most of a
+chart's drawing time. Charts in a batch share fonts, sizes and most strings, so each glyph is
+rendered once (at four sub-pixel phases) and strings are composed from the cached bitmaps.
+Anything unusual (rotation, mathtext, a matplotlib without the needed calls) takes
+matplotlib's own path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager, get_font
+from matplotlib.ft2font import FT2Font, Kerning, RenderMode
+
+PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
+_SUPPORTED = all(hasattr(FT2Font, name) for name in ("_render_glyph", "_set_transform", "get_kerning"))
+_IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A rendered glyph: coverage bitmap and its offsets from the pen position."""
+
+    bitmap: np.ndarray  # uint8 coverage, rows top to bottom
+    left: int  # columns right of the pen
+    top: int  # rows above the baseline
+
+
+@dataclass(frozen=True)
+class Run:
+    """A composed single-line string: coverage bitmap, placement and metrics in pixels."""
+
+    bitmap: np.ndarray
+    left: int  # first column relative to the pen start
+    top: int  # first row above the baseline
+    width: float
+    height: float
+    descent: float
+
+
+@lru_cache(maxsize=64)
+def _faces(paths: tuple[Any, ...]) -> tuple[Any, ...]:
+    """One FT2Font per face of a fallback list (their order is the fallback order)."""
+    # Any: the glyph calls used here are matplotlib's private ones, absent from its stubs.
+    return tuple(get_font([path]) for path in paths)
+
+
+def _flags() -> Any:
+    """FreeType load flags for the current rcParams["text.hinting"], as Agg uses them."""
+    return get_hinting_flag()
+
+
+@lru_cache(maxsize=8192)
+def _lookup(paths: tuple[Any, ...], char: str) -> tuple[int, int]:
+    """(face number, glyph index) of the first face that has `char`; face 0's notdef if none."""
+    faces = _faces(paths)
+    for number, face in enumerate(faces):
+        index = face.get_char_index(ord(char))
+        if index:
+            return number, index
+    return 0, 0
+
+
+@lru_cache(maxsize=16384)
+def _advance(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: float) -> float:
+    """The unhinted advance of a glyph, in pixels."""
+    face = _faces(paths)[number]
+    face.set_size(size, dpi)
+    return float(face.load_glyph(index, flags=_flags()).linearHoriAdvance) / 65536
+
+
+@lru_cache(maxsize=65536)
+def _kerning(paths: tuple[Any, ...], number: int, left: int, right: int, size: float, dpi: float) -> float:
+    face = _faces(paths)[number]
+    face.set_size(size, dpi)
+    return float(face.get_kerning(left, right, Kerning.UNFITTED)) / 64
+
+
+@lru_cache(maxsize=32768)
+def _glyph(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: float, phase: int) -> Glyph:
+    """Render one glyph with its pen at `phase`/PHASES of a pixel."""
+    face = _faces(paths)[number]
+    face.set_size(size, dpi)
+    face._set_transform(_IDENTITY, [round(0x40 * phase / PHASES), 0])
+    bitmap = face._render_glyph(index, _flags(), RenderMode.NORMAL)
+    face._set_transform(_IDENTITY, [0, 0])
+    return Glyph(np.array(bitmap.buffer, dtype=np.uint8), bitmap.left, bitmap.top)
+
+
+@lru_cache(maxsize=8192)
+def compose(paths: tuple[Any, ...], text: str, size: float, dpi: float) -> Run:
+    """Lay out and compose one line of text from cached glyphs."""
+    placed: list[tuple[Glyph, int]] = []
+    pen = 0.0
+    previous: tuple[int, int] | None = None
+    ink_lo, ink_hi, bottom_lo, top_hi = np.inf, -np.inf, 0, 0
+    for char in text:
+        number, index = _lookup(paths, char)
+        if previous is not None and previous[0] == number:
+            pen += _kerning(paths, number, previous[1], index, size, dpi)
+        whole = int(np.floor(pen))
+        phase = round((pen - whole) * PHASES)
+        if phase == PHASES:
+            whole, phase = whole + 1, 0
+        glyph = _glyph(paths, number, index, size, dpi, phase)
+        rows, cols = glyph.bitmap.shape
+        if rows and cols:
+            placed.append((glyph, whole))
+            ink_lo = min(ink_lo, whole + glyph.left)
+            ink_hi = max(ink_hi, whole + glyph.left + cols)
+            top_hi = max(top_hi, glyph.top)
+            bottom_lo = min(bottom_lo, glyph.top - rows)
+        pen += _advance(paths, number, index, size, dpi)
+        previous = (number, index)
+    if not placed:
+        return Run(np.zeros((0, 0), np.uint8), 0, 0, 0.0, 0.0, 0.0)
+    left, right = int(ink_lo), int(ink_hi)
+    image = np.zeros((top_hi - bottom_lo, right - left), np.uint8)
+    for glyph, whole in placed:
+        rows, cols = glyph.bitmap.shape
+        r0 = top_hi - glyph.top
+        c0 = whole + glyph.left - left
+        cell = image[r0 : r0 + rows, c0 : c0 + cols]
+        np.maximum(cell, glyph.bitmap, out=cell)
+    return Run(image, left, top_hi, float(right - left), float(top_hi - bottom_lo), float(-bottom_lo))
+
+
+def _paths(prop: Any) -> tuple[Any, ...]:
+    return tuple(fontManager._find_fonts_by_props(prop))
+
+
+class FastTextRenderer(RendererAgg):
+    """RendererAgg whose plain, unrotated text comes from the glyph cache."""
+
+    def draw_text(
+        self,
+        gc: Any,
+        x: float,
+        y: float,
+        s: str,
+        prop: Any,
+        angle: float,
+        ismath: Any = False,
+        mtext: Any = None,
+    ) -> None:
+        if ismath or angle % 360 or not gc.get_antialiased():
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            return
+        run = compose(_paths(prop), s, prop.get_size_in_points(), self.dpi)
+        rows = run.bitmap.shape[0]
+        if not rows:
+            return
+        # y is downwards from the top; the call takes the left column and the bottom row.
+        column = round(x) + run.left
+        top_row = round(y) - run.top
+        self._renderer.draw_text_image(run.bitmap, column, top_row + rows, 0, gc)
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        if ismath:
+            width, height, descent = super().get_text_width_height_descent(s, prop, ismath)
+            return width, height, descent
+        run = compose(_paths(prop), s, prop.get_size_in_points(), self.dpi)
+        return run.width, run.height, run.descent
+
+
+class FastTextCanvas(FigureCanvasAgg):
+    """The Agg canvas with FastTextRenderer (matplotlib's own when the calls are missing)."""
+
+    def get_renderer(self) -> Any:
+        if not _SUPPORTED:
+            return super().get_renderer()
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if getattr(self, "_lastKey", None) != key:
+            self.renderer = FastTextRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer

@@ -1,0 +1,77 @@
+"""The cached-glyph text path for Agg draws what matplotlib draws, measured the same way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+from atc_timeline.agg_text import FastTextCanvas, FastTextRenderer, compose
+from atc_timeline.themes import LIGHT
+
+SAMPLES = ["Cabozantinib 40 mg QD", "MRI: PR −42 % (iRECIST)", "Arteriovenous thrombosis", "Jul\n2018"]
+
+
+def _draw(canvas_type, text, size=10.0, dpi=150, rotation=0.0, weight="normal"):
+    fig = Figure(figsize=(4, 1.2), dpi=dpi)
+    canvas_type(fig)
+    fig.text(0.05, 0.5, text, fontsize=size, family=list(LIGHT.families()), rotation=rotation, weight=weight)
+    fig.canvas.draw()
+    return 255 - np.asarray(fig.canvas.buffer_rgba())[..., 0].astype(int)  # ink, 0 = paper
+
+
+def _ink_box(ink):
+    rows, cols = np.nonzero(ink > 60)
+    return rows.min(), rows.max(), cols.min(), cols.max()
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_text_lands_where_matplotlib_puts_it(text, weight):
+    stock, fast = _draw(FigureCanvasAgg, text, weight=weight), _draw(FastTextCanvas, text, weight=weight)
+    (r0, r1, c0, c1), (f0, f1, g0, g1) = _ink_box(stock), _ink_box(fast)
+    # Same baseline and start to a pixel or two; width within 4 % (matplotlib hints advances).
+    assert abs(r0 - f0) <= 2 and abs(r1 - f1) <= 2 and abs(c0 - g0) <= 2
+    assert abs((c1 - c0) - (g1 - g0)) <= 0.04 * (c1 - c0) + 2
+    # As much ink: no missing or doubled glyphs.
+    assert abs(fast.sum() - stock.sum()) < 0.08 * stock.sum()
+
+
+def test_metrics_match_what_is_drawn():
+    renderer = FastTextRenderer(10, 10, 150)
+    prop = FontProperties(family=list(LIGHT.families()), size=12)
+    width, height, descent = renderer.get_text_width_height_descent("Nivolumab 240 mg Q2W", prop, False)
+    run = compose(tuple(_paths(prop)), "Nivolumab 240 mg Q2W", 12.0, 150)
+    assert (width, height) == (run.bitmap.shape[1], run.bitmap.shape[0])
+    assert descent == run.bitmap.shape[0] - run.top
+    stock = RendererAgg(10, 10, 150).get_text_width_height_descent("Nivolumab 240 mg Q2W", prop, False)
+    assert width == pytest.approx(stock[0], rel=0.05)
+    assert height == pytest.approx(stock[1], abs=1)
+
+
+def _paths(prop):
+    from matplotlib.font_manager import fontManager
+
+    return fontManager._find_fonts_by_props(prop)
+
+
+def test_chinese_falls_back_to_the_cjk_face():
+    pytest.importorskip("noto_cjk_sans_otc")
+    ink = _draw(FastTextCanvas, "甲状腺未分化癌")
+    assert (ink > 60).sum() > 300  # drawn, not blank boxes or nothing
+
+
+def test_rotated_text_takes_matplotlibs_path():
+    stock = _draw(FigureCanvasAgg, "rotated", rotation=30)
+    fast = _draw(FastTextCanvas, "rotated", rotation=30)
+    assert np.array_equal(stock, fast)
+
+
+def test_strings_are_composed_once():
+    prop = FontProperties(family=list(LIGHT.families()), size=9)
+    paths = tuple(_paths(prop))
+    assert compose(paths, "Imaging", 9.0, 120) is compose(paths, "Imaging", 9.0, 120)
+    empty = compose(paths, "   ", 9.0, 120)
+    assert empty.bitmap.size == 0 and empty.width == 0

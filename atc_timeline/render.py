@@ -11,6 +11,7 @@ from html import escape
 from typing import Any, cast
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import PatchCollection
@@ -23,6 +24,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from atc_timeline.agg_text import FastTextCanvas
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
+from atc_timeline.png import encode_png
 from atc_timeline.themes import LIGHT, Theme
 
 FORMATS = ("png", "svg", "pdf")
@@ -570,30 +572,6 @@ def _svg_titles(svg: str, titles: dict[str, str]) -> str:
     return _G_OPEN.sub(add, svg)
 
 
-PNG_COMPRESSION = 3
-
-
-def _encode_png(
-    rgba: bytes, size: tuple[int, int], dpi: float, keep_alpha: bool, metadata: dict[str, str]
-) -> bytes:
-    """PNG bytes from a raw RGBA buffer: RGB unless transparent, fast zlib level.
-
-    Why: matplotlib always writes RGBA at zlib level 6; an opaque chart needs no alpha
-    channel, and level 3 encodes about twice as fast for files a few per cent larger.
-    """
-    from PIL import Image, PngImagePlugin
-
-    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1)
-    if not keep_alpha:
-        image = image.convert("RGB")
-    info = PngImagePlugin.PngInfo()
-    for key, value in metadata.items():
-        info.add_text(key, value)
-    out = io.BytesIO()
-    image.save(out, format="png", compress_level=PNG_COMPRESSION, pnginfo=info, dpi=(dpi, dpi))
-    return out.getvalue()
-
-
 def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent: bool = False) -> bytes:
     """Serialise a Figure as png, svg or pdf bytes, without timestamps."""
     if fmt not in FORMATS:
@@ -620,8 +598,8 @@ def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent
     data = buffer.getvalue()
     if fmt == "png":
         renderer = fig.canvas.renderer  # type: ignore[attr-defined]  # the one that just drew
-        size = (int(renderer.width), int(renderer.height))
-        data = _encode_png(data, size, dpi or fig.dpi, keep_alpha=transparent, metadata=metadata)
+        pixels = np.frombuffer(data, np.uint8).reshape(int(renderer.height), int(renderer.width), 4)
+        data = encode_png(pixels, dpi or fig.dpi, keep_alpha=transparent, text=metadata)
     if fmt == "svg":
         data = _svg_titles(data.decode("utf-8"), getattr(fig, "atc_titles", {})).encode("utf-8")
     return data

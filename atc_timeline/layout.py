@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 
@@ -818,40 +818,193 @@ def _place_points(
 
     Tiers are one text line high; a two-line label takes two adjacent tiers.
     """
-    line = _line_height(s, measure)
-    ordered = sorted(points, key=lambda p: (p["x_day"], p["row"]["order"]))
-    variants = [_label_variants(p["texts"], s, measure) for p in ordered]
-    # Why: crowding is local. Every label starts at full detail; only labels that could not
-    # be placed, and their neighbours, step down to a shorter text, round by round.
-    start = 0 if level is None else level
-    detail = [min(start, len(v) - 1) for v in variants]
-    xs = [g.inch(p["x_day"]) for p in ordered]
-    best: tuple[int, list[tuple[str, int, float, float]]] | None = None
-    for _ in range(4 * max((len(v) for v in variants), default=1) + 4):
-        result = _greedy_tiers(ordered, variants, detail, g, measure, s, line, max_tiers)
-        shown = sum(1 for r in result if r[0])
-        if best is None or shown > best[0]:
-            best = (shown, result)
-        failed = [i for i, r in enumerate(result) if not r[0]]
-        if not failed:
-            break
-        changed = False
-        for i in failed:
-            for j, xj in enumerate(xs):
-                if abs(xj - xs[i]) <= s.label_wrap and detail[j] < len(variants[j]) - 1:
-                    detail[j] += 1
-                    changed = True
-        if not changed:
-            break
-    assert best is not None
-    if best[0] < len(ordered) and not allow_empty:
+    labels = _PointLabels(points, g, s, measure)
+    shown, placed = labels.place(max_tiers, 0 if level is None else level)
+    if shown < len(points) and not allow_empty:
         return -1
     used = 0
-    for point, (text, tier, bx0, bx1) in zip(ordered, best[1], strict=True):
-        point.update(text=text, tier=tier, bx0=bx0, bx1=bx1, full=point["texts"][0])
+    for index, (text, tier, bx0, bx1) in zip(labels.order, placed, strict=True):
+        points[index].update(text=text, tier=tier, bx0=bx0, bx1=bx1)
         if text:
-            used = max(used, tier + max(1, math.ceil(measure(text, s.label)[1] / line - 0.05)))
+            used = max(used, tier + labels.span(text))
     return used
+
+
+# A segment or a box, (x0, y0, x1, y1).
+_Quad = tuple[float, float, float, float]
+# Where a point label ends up: (text, tier, left inch, right inch); text is '' if it found no room.
+_Placed = tuple[str, int, float, float]
+
+
+class _Spot(NamedTuple):
+    """A horizontal position tried for a point label; the same at every tier."""
+
+    bx0: float
+    bx1: float
+    pad0: float  # the box padded by half the gap between labels
+    pad1: float
+    lx: float  # where a leader from the marker meets the label
+    under: bool  # the marker sits under the label, so at tier 0 it needs no leader
+    covered: int  # later markers the label would hide
+    reach: float  # how far a leader runs across
+
+
+class _PointLabels:
+    """A lane's point labels at one text size: text variants and spots worked out once.
+
+    Why: the detail rounds and the layout attempts place the same labels again and again;
+    only the chosen variants and the number of tiers change between them.
+    """
+
+    gap = 0.08  # between neighbouring labels, inches
+
+    def __init__(self, points: list[dict[str, Any]], g: _Geometry, s: Sizes, measure: Measure) -> None:
+        self.measure, self.size, self.wrap = measure, s.label, s.label_wrap
+        self.left, self.right = g.left, g.right
+        self.line = _line_height(s, measure)
+        self.order = sorted(range(len(points)), key=lambda i: (points[i]["x_day"], points[i]["row"]["order"]))
+        self.xs = [g.inch(points[i]["x_day"]) for i in self.order]
+        self.variants = [_label_variants(points[i]["texts"], s, measure) for i in self.order]
+        self._spots: dict[tuple[int, int], tuple[list[_Spot], list[_Spot]]] = {}
+
+    def span(self, text: str) -> int:
+        """Tiers a label text takes (one per line)."""
+        return max(1, math.ceil(self.measure(text, self.size)[1] / self.line - 0.05))
+
+    def place(self, max_tiers: int, start: int) -> tuple[int, list[_Placed]]:
+        """The best of several greedy rounds: how many labels it shows, and where each goes."""
+        variants, xs = self.variants, self.xs
+        # Why: crowding is local. Every label starts at full detail; only labels that could not
+        # be placed, and their neighbours, step down to a shorter text, round by round.
+        detail = [min(start, len(v) - 1) for v in variants]
+        best: tuple[int, list[_Placed]] | None = None
+        for _ in range(4 * max((len(v) for v in variants), default=1) + 4):
+            result = self._greedy(detail, max_tiers)
+            shown = sum(1 for r in result if r[0])
+            if best is None or shown > best[0]:
+                best = (shown, result)
+            failed = [i for i, r in enumerate(result) if not r[0]]
+            if not failed:
+                break
+            changed = False
+            for i in failed:
+                for j, xj in enumerate(xs):
+                    if abs(xj - xs[i]) <= self.wrap and detail[j] < len(variants[j]) - 1:
+                        detail[j] += 1
+                        changed = True
+            if not changed:
+                break
+        assert best is not None
+        return best
+
+    def spots(self, index: int, level: int) -> tuple[list[_Spot], list[_Spot]]:
+        """Spots for label `index` showing variant `level`: those for tier 0, those for higher tiers."""
+        key = (index, level)
+        if key not in self._spots:
+            x = self.xs[index]
+            w = self.measure(self.variants[index][level], self.size)[0]
+            near = [x - w / 2, x - 0.05, x + 0.05 - w]
+            # Raised labels may also slide sideways; their leaders then run at a slant.
+            far = [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)]
+            self._spots[key] = (self._spots_at(index, near, w), self._spots_at(index, near + far, w))
+        return self._spots[key]
+
+    def _spots_at(self, index: int, starts: list[float], w: float) -> list[_Spot]:
+        x = self.xs[index]
+        later = self.xs[index + 1 :]
+        spots = []
+        for start in starts:
+            bx0 = min(max(start, self.left + 0.02), self.right - 0.02 - w)
+            if bx0 < self.left:
+                continue
+            bx1 = bx0 + w
+            pad0, pad1 = bx0 - self.gap / 2, bx1 + self.gap / 2
+            lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
+            # Why: a label that covers a neighbour's marker forces that neighbour up and around
+            # it, so among free spots prefer the one covering the fewest later markers.
+            covered = sum(1 for other in later if pad0 - 0.03 <= other <= pad1 + 0.03)
+            spots.append(_Spot(bx0, bx1, pad0, pad1, lx, bx0 <= x <= bx1, covered, abs(lx - x)))
+        return spots
+
+    def _greedy(self, detail: list[int], max_tiers: int) -> list[_Placed]:
+        """Place labels left to right in the lowest free tier; '' where none fits.
+
+        Coordinates here are inches across and tier lines up (0 = just above the markers). A
+        raised or shifted label hangs on a leader from its marker; leaders may not cross labels.
+        """
+        # Padded x extents of the labels in each tier, every label box with its tier, and the
+        # leaders drawn so far. Box y extents run from tier + 0.02 to tier + span - 0.02, so
+        # two boxes overlap vertically exactly when they share a tier.
+        rows: list[list[tuple[float, float]]] = [[] for _ in range(max(max_tiers, 0))]
+        boxes: list[tuple[int, _Quad]] = []
+        leaders: list[_Quad] = []
+        result: list[_Placed] = []
+        for index, x in enumerate(self.xs):
+            text = self.variants[index][detail[index]]
+            span = self.span(text)
+            near, anywhere = self.spots(index, detail[index])
+            best: tuple[int, float, int, _Spot, _Quad | None] | None = None
+            for tier in range(max_tiers - span + 1):
+                for spot in near if tier == 0 else anywhere:
+                    needs_leader = tier > 0 or not spot.under
+                    reach = spot.reach if needs_leader else 0.0
+                    # Only a strictly better spot replaces the best, so skip checking the rest.
+                    if best is not None and not (spot.covered, reach) < (best[0], best[1]):
+                        continue
+                    if _row_clash(rows, tier, span, spot):
+                        continue
+                    box = (spot.pad0, tier + 0.02, spot.pad1, tier + span - 0.02)
+                    leader = (x, -0.3, spot.lx, float(tier)) if needs_leader else None
+                    if leader is not None and _leader_blocked(leader, boxes, tier):
+                        continue
+                    if _box_cut(box, leaders, tier):
+                        continue
+                    if leader is not None and any(_segments_cross(leader, other) for other in leaders):
+                        continue
+                    best = (spot.covered, reach, tier, spot, leader)
+                if best is not None and best[0] == 0:
+                    break
+            if best is None:
+                result.append(("", 0, x, x))
+                continue
+            _, _, tier, spot, leader = best
+            boxes.append((tier, (spot.pad0, tier + 0.02, spot.pad1, tier + span - 0.02)))
+            for row in rows[tier : tier + span]:
+                row.append((spot.pad0, spot.pad1))
+            if leader is not None:
+                leaders.append(leader)
+            result.append((text, tier, spot.bx0, spot.bx1))
+        return result
+
+
+def _row_clash(rows: list[list[tuple[float, float]]], tier: int, span: int, spot: _Spot) -> bool:
+    """True when a label at `spot` and `tier` would overlap a placed label."""
+    for row in rows[tier : tier + span]:
+        for x0, x1 in row:
+            if not (spot.pad1 <= x0 or x1 <= spot.pad0):
+                return True
+    return False
+
+
+def _leader_blocked(leader: _Quad, boxes: list[tuple[int, _Quad]], tier: int) -> bool:
+    """True when a leader rising to `tier` passes through a placed label."""
+    lo, hi = min(leader[0], leader[2]), max(leader[0], leader[2])
+    for box_tier, box in boxes:
+        # A box at or above the leader's tier starts above its top end, and a box wholly to
+        # one side cannot meet it: both would fail the exact test below anyway.
+        if box_tier < tier and hi > box[0] and lo < box[2] and _segment_hits_box(leader, box):
+            return True
+    return False
+
+
+def _box_cut(box: _Quad, leaders: list[_Quad], tier: int) -> bool:
+    """True when a placed leader passes through a label box at `tier`."""
+    for leader in leaders:
+        # As in _leader_blocked: only leaders rising above the box's tier can reach it.
+        lo, hi = min(leader[0], leader[2]), max(leader[0], leader[2])
+        if leader[3] > tier and hi > box[0] and lo < box[2] and _segment_hits_box(leader, box):
+            return True
+    return False
 
 
 def _segment_hits_box(seg: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
@@ -876,74 +1029,6 @@ def _segment_hits_box(seg: tuple[float, float, float, float], box: tuple[float, 
     return True
 
 
-def _greedy_tiers(
-    ordered: list[dict[str, Any]],
-    variants: list[list[str]],
-    detail: list[int],
-    g: _Geometry,
-    measure: Measure,
-    s: Sizes,
-    line: float,
-    max_tiers: int,
-) -> list[tuple[str, int, float, float]]:
-    """Place labels left to right in the lowest free tier; '' where none fits.
-
-    Coordinates here are inches across and tier lines up (0 = just above the markers). A
-    raised or shifted label hangs on a leader from its marker; leaders may not cross labels.
-    """
-    boxes: list[tuple[float, float, float, float]] = []
-    leaders: list[tuple[float, float, float, float]] = []
-    gap = 0.08
-    xs = [g.inch(point["x_day"]) for point in ordered]
-    result: list[tuple[str, int, float, float]] = []
-    for index, (options, level) in enumerate(zip(variants, detail, strict=True)):
-        x = xs[index]
-        text = options[level]
-        w, h = measure(text, s.label)
-        span = max(1, math.ceil(h / line - 0.05))
-        near = [x - w / 2, x - 0.05, x + 0.05 - w]
-        # Raised labels may also slide sideways; their leaders then run at a slant.
-        far = [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)]
-        # Why: a label that covers a neighbour's marker forces that neighbour up and around
-        # it, so among free spots prefer the one covering the fewest later markers.
-        later = xs[index + 1 :]
-        best: tuple[int, int, float, float, float, tuple[float, float, float, float] | None] | None = None
-        for tier in range(max_tiers - span + 1):
-            for start in near if tier == 0 else near + far:
-                bx0 = min(max(start, g.left + 0.02), g.right - 0.02 - w)
-                if bx0 < g.left:
-                    continue
-                bx1 = bx0 + w
-                box = (bx0 - gap / 2, tier + 0.02, bx1 + gap / 2, tier + span - 0.02)
-                if any(_boxes_overlap(box, other) for other in boxes):
-                    continue
-                lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
-                leader = None
-                if tier > 0 or not (bx0 <= x <= bx1):
-                    leader = (x, -0.3, lx, float(tier))
-                    if any(_segment_hits_box(leader, other) for other in boxes):
-                        continue
-                if any(_segment_hits_box(other, box) for other in leaders):
-                    continue
-                if leader and any(_segments_cross(leader, other) for other in leaders):
-                    continue
-                covered = sum(1 for other in later if box[0] - 0.03 <= other <= box[2] + 0.03)
-                reach = abs(lx - x) if leader else 0.0
-                if best is None or (covered, reach) < (best[0], best[4]):
-                    best = (covered, tier, bx0, bx1, reach, leader)
-            if best is not None and best[0] == 0:
-                break
-        if best is None:
-            result.append(("", 0, x, x))
-            continue
-        _, tier, bx0, bx1, _, leader = best
-        boxes.append((bx0 - gap / 2, tier + 0.02, bx1 + gap / 2, tier + span - 0.02))
-        if leader:
-            leaders.append(leader)
-        result.append((text, tier, bx0, bx1))
-    return result
-
-
 def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     """True when two segments (x0, y0, x1, y1) properly intersect."""
 
@@ -955,10 +1040,6 @@ def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float,
     d3 = side(a[0], a[1], a[2], a[3], b[0], b[1])
     d4 = side(a[0], a[1], a[2], a[3], b[2], b[3])
     return d1 * d2 < 0 and d3 * d4 < 0
-
-
-def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 
 def _label_variants(texts: Sequence[str], s: Sizes, measure: Measure) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, cast
 
 import pandas as pd
@@ -319,8 +319,60 @@ class _LanePlan:
     name: str
     bar_rows: list[list[dict[str, Any]]]
     points: list[dict[str, Any]]
+    placed: list[_Placed]  # one per point, in the order of `points`
     tiers: int
     height: float
+
+
+@dataclass
+class _LaneContent:
+    """A lane's bars packed into rows and its grouped point events, at one text size."""
+
+    bar_rows: list[list[dict[str, Any]]]
+    points: list[dict[str, Any]]
+    labels: _PointLabels
+
+
+@dataclass
+class _Frame:
+    """What layout attempts at one text size share; only bar spacing and tiers vary between them."""
+
+    title_text: str
+    title_h: float
+    subtitle: str
+    subtitle_h: float
+    footnote: str
+    footnote_h: float
+    lane_texts: dict[str, str]
+    lane_min: dict[str, float]  # a lane is at least as tall as its (possibly two-line) name
+    left: float
+    right: float
+    g: _Geometry
+    cutoff: float
+    zero: float
+    legend_rows: tuple[tuple[LegendEntry, ...], ...]
+    legend_cols: tuple[tuple[float, ...], ...]
+    legend_h: float
+    line: float  # height of one tier of point labels
+    lanes: dict[str, _LaneContent]
+
+
+@dataclass
+class _Chart:
+    """One chart's inputs, and the frames its layout attempts share (one per text size)."""
+
+    prep: _Prepared
+    context: CaseContext
+    measure: Measure
+    options: LayoutOptions
+    frames: dict[Sizes, _Frame] = field(default_factory=dict)
+
+    def frame(self, s: Sizes) -> _Frame:
+        """The frame for the text sizes of `s` (its bar spacing does not matter)."""
+        key = replace(s, bar_height=0.0, row_gap=0.0, lane_pad=0.0)
+        if key not in self.frames:
+            self.frames[key] = _frame(self, s)
+        return self.frames[key]
 
 
 # Why: below about 5 pt, printed labels stop being readable; a crowded chart drops label
@@ -345,7 +397,7 @@ def compute_layout(
     """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
     options = options or LayoutOptions()
     base = sizes or Sizes()
-    prep = _Prepared.of(events, context)
+    chart = _Chart(_Prepared.of(events, context), context, measure, options)
     # Try the most readable settings first: full size with many label lines, then smaller
     # text, then fewer label lines, then labels that may shrink to nothing (the marker and
     # its SVG <title> still carry the finding).
@@ -355,16 +407,7 @@ def compute_layout(
         for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
             for geometry in (1.0, 0.82, 0.68):
                 for max_tiers in (8, 6, 4, 3, 2):
-                    attempt = _attempt(
-                        prep,
-                        context,
-                        measure,
-                        options,
-                        base.scaled(factor, geometry),
-                        max_tiers,
-                        False,
-                        level=level,
-                    )
+                    attempt = _attempt(chart, base.scaled(factor, geometry), max_tiers, False, level=level)
                     if isinstance(attempt, TimelineLayout):
                         return attempt
                     if attempt == "labels":
@@ -373,7 +416,7 @@ def compute_layout(
     # size that labels the most events (the marker and its SVG <title> carry the rest).
     best: tuple[int, float, TimelineLayout] | None = None
     for factor in _factors(base, (0.92, 0.85, 0.78, 0.72, 0.66)):
-        attempt = _attempt(prep, context, measure, options, base.scaled(factor), 0, True)
+        attempt = _attempt(chart, base.scaled(factor), 0, True)
         if isinstance(attempt, TimelineLayout):
             shown = sum(1 for label in attempt.labels if label.role == "point")
             if best is None or shown > best[0]:
@@ -383,7 +426,7 @@ def compute_layout(
     # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
     # crowd) rather than failing the render or dropping data.
     smallest = _factors(base, (0.6,))[-1]
-    last = _attempt(prep, context, measure, options, base.scaled(smallest), 1, True, force=True)
+    last = _attempt(chart, base.scaled(smallest), 1, True, force=True)
     assert isinstance(last, TimelineLayout)
     return last
 
@@ -400,20 +443,10 @@ def _text_box(x_in: float, y_in: float, w: float, h: float, ha: str, va: str) ->
     return Box(x0, y0, x0 + w, y0 + h)
 
 
-def _attempt(
-    prep: _Prepared,
-    context: CaseContext,
-    measure: Measure,
-    options: LayoutOptions,
-    s: Sizes,
-    max_tiers: int,
-    allow_empty: bool,
-    force: bool = False,
-    level: int | None = None,
-) -> TimelineLayout | str:
-    """One layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
-    events = prep.frame
-    width, height = options.width, options.height
+def _frame(chart: _Chart, s: Sizes) -> _Frame:
+    """Titles, margins, time scale, legend and lane contents for the text sizes of `s`."""
+    events, context, measure, options = chart.prep.frame, chart.context, chart.measure, chart.options
+    width = options.width
     margin = 0.2
     title = options.title or context.title
     title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
@@ -452,6 +485,50 @@ def _attempt(
     per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
     g = _Geometry(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
 
+    # On a narrow chart the legend uses the full width, not just the plot's.
+    legend_left = margin if width < 8 else left
+    legend_rows, legend_cols, legend_h = _legend_rows(chart.prep.legend, legend_left, right, s, measure)
+    return _Frame(
+        title_text=title_text,
+        title_h=title_h,
+        subtitle=subtitle,
+        subtitle_h=subtitle_h,
+        footnote=footnote,
+        footnote_h=footnote_h,
+        lane_texts=lane_texts,
+        lane_min={n: measure(t, s.lane)[1] + 0.06 for n, t in lane_texts.items()},
+        left=left,
+        right=right,
+        g=g,
+        cutoff=cutoff,
+        zero=zero,
+        legend_rows=legend_rows,
+        legend_cols=legend_cols,
+        legend_h=legend_h,
+        line=_line_height(s, measure),
+        lanes={n: _lane_content(n, chart.prep, g, s, measure) for n in lane_names},
+    )
+
+
+def _attempt(
+    chart: _Chart,
+    s: Sizes,
+    max_tiers: int,
+    allow_empty: bool,
+    force: bool = False,
+    level: int | None = None,
+) -> TimelineLayout | str:
+    """One layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
+    events, context, measure, options = chart.prep.frame, chart.context, chart.measure, chart.options
+    f = chart.frame(s)
+    width, height = options.width, options.height
+    margin = 0.2
+    title_text, title_h, subtitle, subtitle_h = f.title_text, f.title_h, f.subtitle, f.subtitle_h
+    footnote, footnote_h = f.footnote, f.footnote_h
+    lane_names = list(context.lanes)
+    lane_texts = f.lane_texts
+    left, right, g, cutoff, zero = f.left, f.right, f.g, f.cutoff, f.zero
+
     # Vertical budget (figure inches from the top).
     tick_band = s.tick / 72 * 2.6
     # The top axis (relative time) exists only with --axis both; a relative bottom axis
@@ -462,10 +539,7 @@ def _attempt(
     title_y = height - margin
     subtitle_y = title_y - title_h - 0.06
     axes_top = subtitle_y - subtitle_h - 0.12 - top_axis_band
-    legend_entries = prep.legend
-    # On a narrow chart the legend uses the full width, not just the plot's.
-    legend_left = margin if width < 8 else left
-    legend_rows, legend_cols, legend_h = _legend_rows(legend_entries, legend_left, right, s, measure)
+    legend_rows, legend_cols, legend_h = f.legend_rows, f.legend_cols, f.legend_h
     footnote_y = margin + footnote_h
     legend_y = footnote_y + (0.12 if footnote else 0.0) + legend_h
     axes_bottom = legend_y + 0.12 + tick_band
@@ -479,21 +553,20 @@ def _attempt(
     available = axes_h - band
     if allow_empty:
         # Tiers for point labels come out of whatever height the bars leave free.
-        bare = [_plan_lane(name, prep, g, s, measure, 0, True) for name in lane_names]
+        bare = [_plan_lane(name, f, s, 0, True) for name in lane_names]
         fixed = sum(p.height for p in bare if p is not None)
         point_lanes = sum(1 for p in bare if p is not None and p.points)
         if point_lanes:
-            room = (available - fixed) / (point_lanes * _line_height(s, measure))
+            room = (available - fixed) / (point_lanes * f.line)
             max_tiers = max(1, min(8, int(room)))
-    plans = [
-        _plan_lane(name, prep, g, s, measure, max_tiers, allow_empty or force, level) for name in lane_names
-    ]
-    if any(p is None for p in plans):
-        return "labels"
-    lane_plans = [p for p in plans if p is not None]
-    for plan in lane_plans:
+    lane_plans = []
+    for name in lane_names:
+        plan = _plan_lane(name, f, s, max_tiers, allow_empty or force, level)
+        if plan is None:
+            return "labels"
         # A lane is at least as tall as its (possibly two-line) name.
-        plan.height = max(plan.height, measure(lane_texts[plan.name], s.lane)[1] + 0.06)
+        plan.height = max(plan.height, f.lane_min[name])
+        lane_plans.append(plan)
     needed = sum(p.height for p in lane_plans)
     if needed > available and not force:
         return "height"
@@ -545,7 +618,8 @@ def _attempt(
             labels,
             leaders,
             arrows,
-            prep,
+            chart.prep,
+            f.line,
         )
         y_top = y0
 
@@ -699,17 +773,8 @@ def _group_points(rows: list[dict[str, Any]], g: _Geometry) -> list[dict[str, An
     return points
 
 
-def _plan_lane(
-    name: str,
-    prep: _Prepared,
-    g: _Geometry,
-    s: Sizes,
-    measure: Measure,
-    max_tiers: int,
-    allow_empty: bool,
-    level: int | None = None,
-) -> _LanePlan | None:
-    """Pack a lane's bars into rows and its point labels into tiers; None if they cannot fit."""
+def _lane_content(name: str, prep: _Prepared, g: _Geometry, s: Sizes, measure: Measure) -> _LaneContent:
+    """Pack a lane's bars into rows and group its point events (both fixed for a text size)."""
     records = prep.by_lane.get(name, [])
     interval_rows = [r for r in records if r["is_interval"] and r["kind"] != "phase"]
     point_rows = [r for r in records if not r["is_interval"]]
@@ -724,16 +789,31 @@ def _plan_lane(
         else:
             rows.append([spec])
     points = _group_points(point_rows, g)
+    return _LaneContent(rows, points, _PointLabels(points, g, s, measure))
+
+
+def _plan_lane(
+    name: str,
+    f: _Frame,
+    s: Sizes,
+    max_tiers: int,
+    allow_empty: bool,
+    level: int | None = None,
+) -> _LanePlan | None:
+    """Place a lane's point labels in at most `max_tiers` tiers; None if they cannot all fit."""
+    content = f.lanes[name]
+    rows, points = content.bar_rows, content.points
     tiers = 0
+    placed: list[_Placed] = []
     if points:
-        tiers = _place_points(points, g, s, measure, max_tiers, allow_empty, level)
-        if tiers < 0:
+        shown, placed, tiers = content.labels.best(max_tiers, 0 if level is None else level)
+        if shown < len(points) and not allow_empty:
             return None
     row_h = s.bar_height + s.row_gap
     height = 2 * s.lane_pad + len(rows) * row_h
     if points:
-        height += MARKER_ROW * s.marker + 0.03 + tiers * _line_height(s, measure)
-    return _LanePlan(name, rows, points, tiers, height)
+        height += MARKER_ROW * s.marker + 0.03 + tiers * f.line
+    return _LanePlan(name, rows, points, placed, tiers, height)
 
 
 def _bar_spec(
@@ -805,31 +885,6 @@ def _line_height(s: Sizes, measure: Measure) -> float:
     return measure("Ag", s.label)[1] * 1.25
 
 
-def _place_points(
-    points: list[dict[str, Any]],
-    g: _Geometry,
-    s: Sizes,
-    measure: Measure,
-    max_tiers: int,
-    allow_empty: bool,
-    level: int | None = None,
-) -> int:
-    """Choose text and tiers for each point label so no two overlap; returns tiers used or -1.
-
-    Tiers are one text line high; a two-line label takes two adjacent tiers.
-    """
-    labels = _PointLabels(points, g, s, measure)
-    shown, placed = labels.place(max_tiers, 0 if level is None else level)
-    if shown < len(points) and not allow_empty:
-        return -1
-    used = 0
-    for index, (text, tier, bx0, bx1) in zip(labels.order, placed, strict=True):
-        points[index].update(text=text, tier=tier, bx0=bx0, bx1=bx1)
-        if text:
-            used = max(used, tier + labels.span(text))
-    return used
-
-
 # A segment or a box, (x0, y0, x1, y1).
 _Quad = tuple[float, float, float, float]
 # Where a point label ends up: (text, tier, left inch, right inch); text is '' if it found no room.
@@ -866,20 +921,45 @@ class _PointLabels:
         self.xs = [g.inch(points[i]["x_day"]) for i in self.order]
         self.variants = [_label_variants(points[i]["texts"], s, measure) for i in self.order]
         self._spots: dict[tuple[int, int], tuple[list[_Spot], list[_Spot]]] = {}
+        # start level -> (tier cap, highest tier any round reached, result)
+        self._placed: dict[int, list[tuple[int, int, tuple[int, list[_Placed], int]]]] = {}
+
+    def best(self, max_tiers: int, start: int) -> tuple[int, list[_Placed], int]:
+        """Labels shown, placements in the points' own order, and tiers used.
+
+        Why remembered: layout attempts differing only in bar spacing ask again with the
+        same cap, and a run that never reached its cap's top tiers is what any lower cap,
+        down to the highest tier it reached, would give too.
+        """
+        for cap, reached, found in self._placed.get(start, []):
+            if reached <= max_tiers <= cap:
+                return found
+        shown, result, reached = self.place(max_tiers, start)
+        placed: list[_Placed] = [("", 0, 0.0, 0.0)] * len(result)
+        used = 0
+        for index, (text, tier, bx0, bx1) in zip(self.order, result, strict=True):
+            placed[index] = (text, tier, bx0, bx1)
+            if text:
+                used = max(used, tier + self.span(text))
+        found = (shown, placed, used)
+        self._placed.setdefault(start, []).append((max_tiers, reached, found))
+        return found
 
     def span(self, text: str) -> int:
         """Tiers a label text takes (one per line)."""
         return max(1, math.ceil(self.measure(text, self.size)[1] / self.line - 0.05))
 
-    def place(self, max_tiers: int, start: int) -> tuple[int, list[_Placed]]:
-        """The best of several greedy rounds: how many labels it shows, and where each goes."""
+    def place(self, max_tiers: int, start: int) -> tuple[int, list[_Placed], int]:
+        """The best of several greedy rounds: labels shown, where each goes, the top tier reached."""
         variants, xs = self.variants, self.xs
         # Why: crowding is local. Every label starts at full detail; only labels that could not
         # be placed, and their neighbours, step down to a shorter text, round by round.
         detail = [min(start, len(v) - 1) for v in variants]
         best: tuple[int, list[_Placed]] | None = None
+        reached = 0
         for _ in range(4 * max((len(v) for v in variants), default=1) + 4):
-            result = self._greedy(detail, max_tiers)
+            result, top = self._greedy(detail, max_tiers)
+            reached = max(reached, top)
             shown = sum(1 for r in result if r[0])
             if best is None or shown > best[0]:
                 best = (shown, result)
@@ -895,7 +975,7 @@ class _PointLabels:
             if not changed:
                 break
         assert best is not None
-        return best
+        return best[0], best[1], reached
 
     def spots(self, index: int, level: int) -> tuple[list[_Spot], list[_Spot]]:
         """Spots for label `index` showing variant `level`: those for tier 0, those for higher tiers."""
@@ -926,8 +1006,8 @@ class _PointLabels:
             spots.append(_Spot(bx0, bx1, pad0, pad1, lx, bx0 <= x <= bx1, covered, abs(lx - x)))
         return spots
 
-    def _greedy(self, detail: list[int], max_tiers: int) -> list[_Placed]:
-        """Place labels left to right in the lowest free tier; '' where none fits.
+    def _greedy(self, detail: list[int], max_tiers: int) -> tuple[list[_Placed], int]:
+        """Place labels left to right in the lowest free tier ('' where none fits); the top tier used.
 
         Coordinates here are inches across and tier lines up (0 = just above the markers). A
         raised or shifted label hangs on a leader from its marker; leaders may not cross labels.
@@ -939,6 +1019,7 @@ class _PointLabels:
         boxes: list[tuple[int, _Quad]] = []
         leaders: list[_Quad] = []
         result: list[_Placed] = []
+        top = 0
         for index, x in enumerate(self.xs):
             text = self.variants[index][detail[index]]
             span = self.span(text)
@@ -974,7 +1055,8 @@ class _PointLabels:
             if leader is not None:
                 leaders.append(leader)
             result.append((text, tier, spot.bx0, spot.bx1))
-        return result
+            top = max(top, tier + span)
+        return result, top
 
 
 def _row_clash(rows: list[list[tuple[float, float]]], tier: int, span: int, spot: _Spot) -> bool:
@@ -1070,6 +1152,7 @@ def _place_lane(
     leaders: list[Leader],
     arrows: list[tuple[str, float, float]],
     prep: _Prepared,
+    line: float,
 ) -> None:
     """Turn a lane plan into bars, markers and labels at concrete positions."""
     row_h = (s.bar_height + s.row_gap) * scale
@@ -1100,10 +1183,10 @@ def _place_lane(
     if not plan.points:
         return
     # Labels rise in tiers above a marker row at the bottom of the points section.
-    tier_h = _line_height(s, measure) * scale
+    tier_h = line * scale
     marker_y = y - plan.tiers * tier_h - MARKER_ROW * s.marker * scale / 2
     marker_top = marker_y + MARKER_ROW * s.marker * scale / 2 + 0.03
-    for point in plan.points:
+    for point, (text, tier, x_in, _) in zip(plan.points, plan.placed, strict=True):
         for member in point["rows"]:
             markers.append(
                 Marker(
@@ -1120,12 +1203,10 @@ def _place_lane(
                 )
             )
         row = point["row"]
-        text = point["text"]
         if not text:
             continue
         w, h = measure(text, s.label)
-        y_bottom = marker_top + point["tier"] * tier_h
-        x_in = point["bx0"]
+        y_bottom = marker_top + tier * tier_h
         box = Box(x_in, axes_bottom + y_bottom, x_in + w, axes_bottom + y_bottom + h)
         labels.append(
             Label(
@@ -1143,7 +1224,7 @@ def _place_lane(
         )
         mid = point["x_day"]
         mx = g.inch(mid)
-        if point["tier"] > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
+        if tier > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
             lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)
             leaders.append(Leader(row["event_id"], mid, marker_y + 0.1 * scale, g.day(lx), y_bottom))
 

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from matplotlib.text import Text
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -108,12 +109,11 @@ def test_house_style_file(tmp_path):
 def test_relative_axis_hides_calendar_dates():
     options = ChartOptions(axis="relative", unit="weeks", time_zero="nivolumab", dpi=50)
     fig = figure_for_case(load_case(FOUNDING), options)
-    ax = fig.axes[1]
-    fig.canvas.draw()
-    ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert "0" in ticks
+    texts = {t.get_gid(): t.get_text() for t in fig.findobj(Text) if t.get_gid()}
+    ticks = [text for gid, text in texts.items() if gid.startswith("tick-")]
+    assert "0" in ticks and len(ticks) >= 4
     assert not any(year in " ".join(ticks) for year in ("2017", "2018", "2019", "2020"))
-    assert ax.get_xlabel() == "Weeks since start of Nivolumab"
+    assert texts["axis-label"] == "Weeks since start of Nivolumab"
 
 
 def test_bad_time_zero_and_unit_are_plain_errors(tmp_path):

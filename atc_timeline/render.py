@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.lines import Line2D
-from matplotlib.markers import TICKDOWN, TICKUP
+from matplotlib.markers import TICKDOWN, TICKUP, MarkerStyle
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.transforms import offset_copy
 
@@ -258,7 +258,7 @@ def _tick_row(
             xs,
             [edge] * len(xs),
             transform=ax.get_xaxis_transform(),
-            marker=TICKUP if up else TICKDOWN,
+            marker=MarkerStyle(TICKUP if up else TICKDOWN),
             markersize=length,
             markeredgewidth=0.8,
             color=color,

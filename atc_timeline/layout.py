@@ -246,6 +246,8 @@ def wrap_text(text: str, width: float, size: float, measure: Measure, max_lines:
         if current and measure(candidate, size)[0] > width:
             lines.append(current)
             current = word
+            if len(lines) == max_lines:
+                break  # a line more is coming: the kept lines are known and end in an ellipsis
         else:
             current = candidate
     lines.append(current)
@@ -311,7 +313,7 @@ class _Prepared:
             by_lane.setdefault(record["lane"], []).append(record)
             if record["kind"] == "phase":
                 phases.setdefault(record["parent_id"], []).append(record)
-        return _Prepared(events, by_lane, phases, _legend_entries(events, context))
+        return _Prepared(events, by_lane, phases, _legend_entries(records))
 
 
 @dataclass
@@ -1382,10 +1384,10 @@ def _phase_label(
 # ----------------------------------------------------------------------------- legend
 
 
-def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEntry]:
+def _legend_entries(records: list[dict[str, Any]]) -> list[LegendEntry]:
     """Only what is on the chart, in a fixed reading order."""
     entries: list[LegendEntry] = []
-    bars = events[events["is_interval"] & (events["kind"] != "phase")]
+    bars = {r["category"] for r in records if r["is_interval"] and r["kind"] != "phase"}
     names = {
         "chemotherapy": "Chemotherapy",
         "radiotherapy": "Radiotherapy",
@@ -1396,9 +1398,9 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
         "adverse_event": "Adverse event (duration)",
     }
     for category, text in names.items():
-        if (bars["category"] == category).any():
+        if category in bars:
             entries.append(LegendEntry(f"bar:{category}", text))
-    if (events["kind"] == "procedure").any():
+    if any(r["kind"] == "procedure" for r in records):
         entries.append(LegendEntry("surgery", "Surgery / procedure"))
     responses = {
         "baseline": "Baseline",
@@ -1413,23 +1415,22 @@ def _legend_entries(events: pd.DataFrame, context: CaseContext) -> list[LegendEn
         "iUPD": "iUPD",
         "iCPD": "iCPD",
     }
-    imaging = events[events["kind"] == "imaging"]
-    if (imaging["response"] == "").any():
+    imaging = {r["response"] for r in records if r["kind"] == "imaging"}
+    if "" in imaging:
         entries.append(LegendEntry("imaging:finding", "Imaging finding"))
     for code, text in responses.items():
-        if (imaging["response"] == code).any():
+        if code in imaging:
             entries.append(LegendEntry(f"imaging:{code}", text))
-    ae_points = events[(events["kind"] == "adverse_event") & ~events["is_interval"]]
-    grades = sorted({int(g) for g in ae_points["grade"].dropna()})
-    for grade in grades:
+    ae_grades = [r["grade"] for r in records if r["kind"] == "adverse_event" and not r["is_interval"]]
+    for grade in sorted({int(g) for g in ae_grades if not pd.isna(g)}):
         entries.append(LegendEntry(f"ae:{grade}", f"AE grade {grade}"))
-    if ae_points["grade"].isna().any():
+    if any(pd.isna(g) for g in ae_grades):
         entries.append(LegendEntry("ae:0", "AE, grade not reported"))
-    if not bool(events["start_exact"].all() and events["end_exact"].all()):
+    if not all(r["start_exact"] and r["end_exact"] for r in records):
         entries.append(LegendEntry("fuzzy", "Faded edge / whisker: date known only to the month or year"))
-    if (events["end_status"] == "ongoing").any():
+    if any(r["end_status"] == "ongoing" for r in records):
         entries.append(LegendEntry("ongoing", "Ongoing at data cut-off"))
-    if events["stop_reason"].ne("").any():
+    if any(r["stop_reason"] != "" for r in records):
         entries.append(LegendEntry("stop", "Stopped (reason)"))
     return entries
 

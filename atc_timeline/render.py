@@ -131,17 +131,10 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
             _draw_phase(ax, phase, layout, theme, titles)
         for marker in layout.markers:
             _draw_marker(ax, marker, theme, titles, layout.sizes.marker)
-        for leader in layout.leaders:
-            ax.add_line(
-                Line2D(
-                    [leader.x0, leader.x1],
-                    [leader.y0, leader.y1],
-                    color=theme.muted,
-                    lw=0.7,
-                    zorder=3,
-                    gid=f"leader-{leader.event_id}",
-                )
-            )
+        _draw_whiskers(ax, layout, theme)
+        if layout.leaders:
+            xs, ys = _polyline([((d.x0, d.y0), (d.x1, d.y1)) for d in layout.leaders])
+            ax.add_artist(Line2D(xs, ys, color=theme.muted, lw=0.7, zorder=3, gid="leaders"))
         _draw_labels(ax, overlay, layout, theme, titles)
         _draw_header_footer(overlay, layout, theme)
         _draw_legend(overlay, layout, theme)
@@ -205,7 +198,7 @@ def _draw_axes(fig: Figure, ax: Any, layout: TimelineLayout, theme: Theme) -> No
         xs, labels = relative_xs, relative_labels
     else:
         xs, labels = _calendar_ticks(*layout.xlim)
-    ax.add_collection(
+    ax.add_artist(
         LineCollection(
             [[(x, layout.ylim[0]), (x, layout.ylim[1])] for x in xs],
             colors=theme.grid,
@@ -253,7 +246,7 @@ def _tick_row(
     Returns how far the labels reach from the edge, in points.
     """
     up = edge == 1.0
-    ax.add_line(
+    ax.add_artist(
         Line2D(
             xs,
             [edge] * len(xs),
@@ -304,10 +297,26 @@ def _unit_name(days: float) -> str:
 
 
 def _draw_lanes(ax: Any, layout: TimelineLayout, theme: Theme) -> None:
-    for lane in layout.lanes:
-        if lane.index % 2 == 0:
-            ax.axhspan(lane.y0, lane.y1, color=theme.lane_shade, zorder=0, lw=0, gid=f"lane-{lane.index}")
-        ax.axhline(lane.y0, color=theme.grid, lw=0.8, zorder=0.6)
+    """Alternate lanes shaded, a rule under each; one artist for each kind."""
+    x0, x1 = layout.xlim
+    shaded = [
+        Rectangle((x0, lane.y0), x1 - x0, lane.y1 - lane.y0) for lane in layout.lanes if lane.index % 2 == 0
+    ]
+    ax.add_artist(PatchCollection(shaded, facecolors=theme.lane_shade, linewidths=0, zorder=0, gid="lanes"))
+    xs, ys = _polyline([((x0, lane.y0), (x1, lane.y0)) for lane in layout.lanes])
+    ax.add_artist(Line2D(xs, ys, color=theme.grid, lw=0.8, zorder=0.6, gid="lane-rules"))
+
+
+def _polyline(
+    segments: list[tuple[tuple[float, float], tuple[float, float]]],
+) -> tuple[list[float], list[float]]:
+    """Separate segments as one NaN-broken line, so they draw as a single artist."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for (xa, ya), (xb, yb) in segments:
+        xs += [xa, xb, math.nan]
+        ys += [ya, yb, math.nan]
+    return xs, ys
 
 
 def _fade(lo: float, hi: float, y0: float, h: float, rising: bool) -> list[tuple[Patch, float]]:
@@ -371,7 +380,7 @@ def _draw_bar(ax: Any, bar: Bar, layout: TimelineLayout, theme: Theme, titles: d
             )
         )
         colors.append(_to_rgba(style.color, 1.0))
-    ax.add_collection(
+    ax.add_artist(
         PatchCollection(patches, facecolors=colors, linewidths=0, zorder=2, gid=f"event-{bar.event_id}")
     )
     if style.hatch:
@@ -391,7 +400,7 @@ def _add_hatch(ax: Any, outline: list[Patch], hatch: str, color: Any, zorder: fl
         outline, facecolors="none", edgecolors=[color], linewidths=0, zorder=zorder, gid=f"hatch-{event_id}"
     )
     coll.set_hatch(hatch)
-    ax.add_collection(coll)
+    ax.add_artist(coll)
 
 
 def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
@@ -410,13 +419,13 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
             gid=f"event-{phase.event_id}",
             zorder=2.4,
         )
-        ax.add_patch(rect)
+        ax.add_artist(rect)
         return
     # Alternate two shades so neighbouring phases stay distinguishable.
     shade = _darker(style.color, 0.72 if index % 2 == 0 else 0.86)
     end = phase.end_hi
     pieces = _bar_pieces(phase, phase.start_lo, end)
-    ax.add_collection(
+    ax.add_artist(
         PatchCollection(
             [p for p, _ in pieces],
             facecolors=[_to_rgba(shade, a) for _, a in pieces],
@@ -432,22 +441,9 @@ def _draw_phase(ax: Any, phase: Bar, layout: TimelineLayout, theme: Theme, title
 
 def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str], k: float = 1.0) -> None:
     style = theme.marker(marker.style)
-    if not marker.exact:
-        ax.add_line(
-            Line2D(
-                [marker.lo, marker.hi],
-                [marker.y, marker.y],
-                color=theme.muted,
-                lw=1.3 * k,
-                marker="|",
-                markersize=8 * k,
-                zorder=3.5,
-                gid=f"whisker-{marker.event_id}",
-            )
-        )
     face = style.color if style.filled else theme.background
     edge = style.edge if style.filled else style.color
-    ax.add_line(
+    ax.add_artist(
         Line2D(
             [marker.x],
             [marker.y],
@@ -462,6 +458,26 @@ def _draw_marker(ax: Any, marker: Any, theme: Theme, titles: dict[str, str], k: 
         )
     )
     titles[f"event-{marker.event_id}"] = marker.title
+
+
+def _draw_whiskers(ax: Any, layout: TimelineLayout, theme: Theme) -> None:
+    """Date-range whiskers (|--|) of every inexact marker, as one artist."""
+    spans = [((m.lo, m.y), (m.hi, m.y)) for m in layout.markers if not m.exact]
+    if spans:
+        xs, ys = _polyline(spans)
+        k = layout.sizes.marker
+        ax.add_artist(
+            Line2D(
+                xs,
+                ys,
+                color=theme.muted,
+                lw=1.3 * k,
+                marker="|",
+                markersize=8 * k,
+                zorder=3.5,
+                gid="whiskers",
+            )
+        )
 
 
 def _draw_labels(ax: Any, overlay: Any, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:

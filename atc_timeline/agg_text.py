@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-from matplotlib.font_manager import fontManager, get_font
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font, Kerning, RenderMode
 
 PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
@@ -133,6 +133,19 @@ def compose(paths: tuple[Any, ...], text: str, size: float, dpi: float) -> Run:
 
 
 def _paths(prop: Any) -> tuple[Any, ...]:
+    """The font files (fallback list) for a FontProperties, looked up once per style."""
+    if prop.get_file() is not None:
+        return tuple(fontManager._find_fonts_by_props(prop))
+    return _paths_for(
+        tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch()
+    )
+
+
+@lru_cache(maxsize=256)
+def _paths_for(
+    family: tuple[str, ...], style: str, variant: str, weight: Any, stretch: Any
+) -> tuple[Any, ...]:
+    prop = FontProperties(family=list(family), style=style, variant=variant, weight=weight, stretch=stretch)
     return tuple(fontManager._find_fonts_by_props(prop))
 
 

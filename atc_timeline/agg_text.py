@@ -143,7 +143,7 @@ def _paths(prop: Any) -> tuple[Any, ...]:
 
 @lru_cache(maxsize=256)
 def _paths_for(
-    family: tuple[str, ...], style: str, variant: str, weight: Any, stretch: Any
+    family: tuple[str, ...], style: Any, variant: Any, weight: Any, stretch: Any
 ) -> tuple[Any, ...]:
     prop = FontProperties(family=list(family), style=style, variant=variant, weight=weight, stretch=stretch)
     return tuple(fontManager._find_fonts_by_props(prop))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, cast
@@ -906,6 +907,15 @@ class _Spot(NamedTuple):
     reach: float  # how far a leader runs across
 
 
+class _Choice(NamedTuple):
+    """A point label showing one of its variants."""
+
+    text: str
+    span: int  # tiers it takes
+    near: list[_Spot]  # spots at tier 0
+    anywhere: list[_Spot]  # spots at higher tiers
+
+
 class _PointLabels:
     """A lane's point labels at one text size: text variants and spots worked out once.
 
@@ -922,7 +932,7 @@ class _PointLabels:
         self.order = sorted(range(len(points)), key=lambda i: (points[i]["x_day"], points[i]["row"]["order"]))
         self.xs = [g.inch(points[i]["x_day"]) for i in self.order]
         self.variants = [_label_variants(points[i]["texts"], s, measure) for i in self.order]
-        self._spots: dict[tuple[int, int], tuple[list[_Spot], list[_Spot]]] = {}
+        self._choices: dict[tuple[int, int], _Choice] = {}
         # start level -> (tier cap, highest tier any round reached, result)
         self._placed: dict[int, list[tuple[int, int, tuple[int, list[_Placed], int]]]] = {}
 
@@ -979,21 +989,21 @@ class _PointLabels:
         assert best is not None
         return best[0], best[1], reached
 
-    def spots(self, index: int, level: int) -> tuple[list[_Spot], list[_Spot]]:
-        """Spots for label `index` showing variant `level`: those for tier 0, those for higher tiers."""
+    def choice(self, index: int, level: int) -> _Choice:
+        """Label `index` showing variant `level`: its text, tiers, and the spots it may take."""
         key = (index, level)
-        if key not in self._spots:
+        if key not in self._choices:
             x = self.xs[index]
-            w = self.measure(self.variants[index][level], self.size)[0]
-            near = [x - w / 2, x - 0.05, x + 0.05 - w]
+            text = self.variants[index][level]
+            w = self.measure(text, self.size)[0]
+            near = self._spots_at(index, [x - w / 2, x - 0.05, x + 0.05 - w], w)
             # Raised labels may also slide sideways; their leaders then run at a slant.
-            far = [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)]
-            self._spots[key] = (self._spots_at(index, near, w), self._spots_at(index, near + far, w))
-        return self._spots[key]
+            far = self._spots_at(index, [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)], w)
+            self._choices[key] = _Choice(text, self.span(text), near, near + far)
+        return self._choices[key]
 
     def _spots_at(self, index: int, starts: list[float], w: float) -> list[_Spot]:
-        x = self.xs[index]
-        later = self.xs[index + 1 :]
+        x, xs = self.xs[index], self.xs
         spots = []
         for start in starts:
             bx0 = min(max(start, self.left + 0.02), self.right - 0.02 - w)
@@ -1003,8 +1013,10 @@ class _PointLabels:
             pad0, pad1 = bx0 - self.gap / 2, bx1 + self.gap / 2
             lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
             # Why: a label that covers a neighbour's marker forces that neighbour up and around
-            # it, so among free spots prefer the one covering the fewest later markers.
-            covered = sum(1 for other in later if pad0 - 0.03 <= other <= pad1 + 0.03)
+            # it, so among free spots prefer the one covering the fewest later markers (xs is
+            # sorted, so they are counted by bisection).
+            after = index + 1
+            covered = bisect_right(xs, pad1 + 0.03, after) - bisect_left(xs, pad0 - 0.03, after)
             spots.append(_Spot(bx0, bx1, pad0, pad1, lx, bx0 <= x <= bx1, covered, abs(lx - x)))
         return spots
 
@@ -1023,28 +1035,28 @@ class _PointLabels:
         result: list[_Placed] = []
         top = 0
         for index, x in enumerate(self.xs):
-            text = self.variants[index][detail[index]]
-            span = self.span(text)
-            near, anywhere = self.spots(index, detail[index])
+            text, span, near, anywhere = self.choice(index, detail[index])
             best: tuple[int, float, int, _Spot, _Quad | None] | None = None
             for tier in range(max_tiers - span + 1):
                 for spot in near if tier == 0 else anywhere:
-                    needs_leader = tier > 0 or not spot.under
-                    reach = spot.reach if needs_leader else 0.0
+                    _, _, pad0, pad1, lx, under, covered, reach = spot
+                    needs_leader = tier > 0 or not under
+                    if not needs_leader:
+                        reach = 0.0
                     # Only a strictly better spot replaces the best, so skip checking the rest.
-                    if best is not None and not (spot.covered, reach) < (best[0], best[1]):
+                    if best is not None and not (covered, reach) < (best[0], best[1]):
                         continue
-                    if _row_clash(rows, tier, span, spot):
+                    if _row_clash(rows, tier, span, pad0, pad1):
                         continue
-                    box = (spot.pad0, tier + 0.02, spot.pad1, tier + span - 0.02)
-                    leader = (x, -0.3, spot.lx, float(tier)) if needs_leader else None
+                    box = (pad0, tier + 0.02, pad1, tier + span - 0.02)
+                    leader = (x, -0.3, lx, float(tier)) if needs_leader else None
                     if leader is not None and _leader_blocked(leader, boxes, tier):
                         continue
                     if _box_cut(box, leaders, tier):
                         continue
                     if leader is not None and any(_segments_cross(leader, other) for other in leaders):
                         continue
-                    best = (spot.covered, reach, tier, spot, leader)
+                    best = (covered, reach, tier, spot, leader)
                 if best is not None and best[0] == 0:
                     break
             if best is None:
@@ -1061,11 +1073,11 @@ class _PointLabels:
         return result, top
 
 
-def _row_clash(rows: list[list[tuple[float, float]]], tier: int, span: int, spot: _Spot) -> bool:
-    """True when a label at `spot` and `tier` would overlap a placed label."""
+def _row_clash(rows: list[list[tuple[float, float]]], tier: int, span: int, pad0: float, pad1: float) -> bool:
+    """True when a label from pad0 to pad1 (inches) at `tier` would overlap a placed label."""
     for row in rows[tier : tier + span]:
         for x0, x1 in row:
-            if not (spot.pad1 <= x0 or x1 <= spot.pad0):
+            if pad1 > x0 and x1 > pad0:
                 return True
     return False
 

@@ -7,6 +7,9 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import atc_timeline.mpl_import  # noqa: F401  (first: imports matplotlib quickly)
+
+# isort: split
 import pandas as pd
 from matplotlib.figure import Figure
 

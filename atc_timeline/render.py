@@ -10,6 +10,9 @@ from functools import lru_cache
 from html import escape
 from typing import Any, cast
 
+import atc_timeline.mpl_import  # noqa: F401  (first: imports matplotlib quickly)
+
+# isort: split
 import matplotlib as mpl
 import numpy as np
 from matplotlib import dates as mdates

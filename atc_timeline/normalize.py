@@ -292,7 +292,17 @@ def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[st
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[c for c in EVENT_COLUMNS if c != "order"])
-    frame["order"] = range(len(frame))
-    frame = frame.astype(EVENT_COLUMNS)
-    return frame.sort_values(["start_lo", "order"], kind="stable").reset_index(drop=True)
+    """The rows as a frame following EVENT_COLUMNS, sorted by start then file order."""
+    # Why in Python: sorting the rows and building each typed column once is several times
+    # faster than an object frame converted column by column and then sorted.
+    ordered = sorted(range(len(rows)), key=lambda i: (rows[i]["start_lo"], i))
+    columns = {
+        name: _column(ordered if name == "order" else [rows[i][name] for i in ordered], dtype)
+        for name, dtype in EVENT_COLUMNS.items()
+    }
+    return pd.DataFrame(columns, copy=False)
+
+
+def _column(values: list[Any], dtype: Any) -> Any:
+    """One typed column (`dtype` as Any: pandas-stubs types pd.array by literal dtype names)."""
+    return pd.array(values, dtype=dtype)

@@ -1,13 +1,14 @@
 """Print atc-timeline's speed and memory figures next to their floors, in one run.
 
-Usage: python benchmarks/run.py [--runs 5] [--cases 500]
-Figures are medians over --runs whole-process runs on this machine.
+Usage: python benchmarks/run.py [--runs 5] [--cases 500] [--batch-runs 3]
+Whole-process figures are medians over --runs runs (after one warm-up run) on this machine;
+batch figures are medians over --batch-runs runs of rendering --cases generated cases.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,6 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDING = ROOT / "cases" / "atc-2017-nivolumab-cabozantinib.yaml"
 CLI = [sys.executable, "-m", "atc_timeline"]
+BATCH = ["--size", "slide-16x9", "--dpi", "120", "-q"]  # the issue's batch setting
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write_cases  # noqa: E402
 
 
 def timed(command: list[str], runs: int) -> float:
@@ -47,76 +52,116 @@ def warm(fmt: str, runs: int) -> float:
     return statistics.median(samples)
 
 
-def make_cases(folder: Path, count: int) -> list[Path]:
-    """Realistic cases: the four in cases/ with their ids changed, round-robin."""
-    sources = sorted((ROOT / "cases").glob("*.yaml"))
-    paths = []
-    for i in range(count):
-        text = sources[i % len(sources)].read_text(encoding="utf-8")
-        path = folder / f"case-{i:04d}.yaml"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+def throughput(paths: list[Path], fmt: str, jobs: int, out: Path, runs: int) -> tuple[float, float]:
+    """Median charts per second, and the largest process's peak RSS (MiB), of a batch render."""
+    rates, peaks = [], []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        command = [*CLI, "render", *map(str, paths), "-o", f"{out}/", "--format", fmt, "--jobs", str(jobs)]
+        started = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:  # a child to wait on, so its rusage holds this batch's peak alone
+            os.execvp(command[0], [*command, *BATCH])
+        _, status, usage = os.wait4(pid, 0)
+        if status:
+            raise SystemExit(f"batch render failed ({status})")
+        rates.append(len(paths) / (time.perf_counter() - started))
+        peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(rates), max(peaks)
 
 
-def throughput(paths: list[Path], jobs: int, out: Path) -> tuple[float, float]:
-    """Charts per second and peak child RSS (MiB) for one batch render."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run([*CLI, "render", *map(str, paths), "-o", f"{out}/", "--jobs", str(jobs), "-q"], check=True)
-    elapsed = time.perf_counter() - started
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return len(paths) / elapsed, peak
+def rss_curve(paths: list[Path], marks: list[int]) -> list[tuple[int, float]]:
+    """RSS (MiB) of one process after rendering the first `mark` cases, for each mark."""
+    from atc_timeline.api import ChartOptions
+    from atc_timeline.batch import plan_jobs, render_many
+
+    options = ChartOptions.for_size("slide-16x9", dpi=120)
+    out = Path(tempfile.mkdtemp(prefix="atc-rss-"))
+    curve = []
+    try:
+        done = 0
+        for mark in marks:
+            jobs = plan_jobs([str(p) for p in paths[done:mark]], out, ["png"])
+            for _ in render_many(jobs, options, workers=1):
+                pass
+            done = mark
+            curve.append((mark, _rss_mib()))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return curve
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _sizes(folder: Path) -> tuple[float, float]:
+    sizes = sorted(p.stat().st_size / 1024 for p in folder.glob("*.png"))
+    return statistics.median(sizes), sizes[-1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cases", type=int, default=500)
+    parser.add_argument("--batch-runs", type=int, default=3)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="atc-bench-"))
+    rows: list[tuple[str, str, str]] = []
+
+    def row(name: str, value: str, note: str) -> None:
+        rows.append((name, value, note))
+        print(f"{name:<40} {value:>14}  {note}", flush=True)
+
     try:
+        print(
+            f"atc-timeline benchmarks on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
+            f"medians of {args.runs} runs (batches: {args.batch_runs})",
+            flush=True,
+        )
         floor = timed(
             [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(tmp / "floor.png")], args.runs
         )
         cold = timed([*CLI, "render", str(FOUNDING), "-o", str(tmp / "cold.png"), "-q"], args.runs)
+        row(
+            "cold render, founding case, PNG",
+            f"{cold:.2f} s",
+            f"{cold / floor:.2f}x the floor ({floor:.2f} s)",
+        )
         python = timed([sys.executable, "-c", "pass"], args.runs)
         helps = timed([*CLI, "--help"], args.runs)
-        validate = timed([*CLI, "validate", str(FOUNDING)], args.runs)
-        rows = [
-            (
-                "cold render, founding case, PNG",
-                f"{cold:.2f} s",
-                f"{cold / floor:.2f}x the matplotlib floor ({floor:.2f} s)",
-            ),
-            (
-                "cold --help",
-                f"{helps * 1000:.0f} ms",
-                f"{helps / python:.1f}x python -c pass ({python * 1000:.0f} ms)",
-            ),
-            ("cold validate", f"{validate * 1000:.0f} ms", f"{validate / python:.1f}x python -c pass"),
-            ("warm chart, PNG", f"{warm('png', args.runs) * 1000:.0f} ms", "one process, founding case"),
-            ("warm chart, SVG", f"{warm('svg', args.runs) * 1000:.0f} ms", "one process, founding case"),
-        ]
-        paths = make_cases(tmp, args.cases)
-        small = paths[: max(args.cases // 5, 1)]
-        for jobs in (1, 2):
-            rate, peak = throughput(paths, jobs, tmp / f"out{jobs}")
-            _, small_peak = throughput(small, jobs, tmp / f"small{jobs}")
-            rows.append(
-                (
-                    f"batch PNG, {args.cases} cases, --jobs {jobs}",
-                    f"{rate:.1f} charts/s",
-                    f"peak RSS {peak:.0f} MiB ({small_peak:.0f} MiB for {len(small)} cases)",
-                )
-            )
-        width = max(len(r[0]) for r in rows)
-        print(
-            f"atc-timeline benchmarks: medians of {args.runs} runs, {sys.platform}, "
-            f"Python {sys.version.split()[0]}"
+        row(
+            "cold --help",
+            f"{helps * 1000:.0f} ms",
+            f"{helps / python:.1f}x python -c pass ({python * 1000:.0f} ms)",
         )
-        for name, value, note in rows:
-            print(f"{name:<{width}}  {value:>14}  {note}")
+        validate = timed([*CLI, "validate", str(FOUNDING)], args.runs)
+        row("cold validate", f"{validate * 1000:.0f} ms", f"{validate / python:.1f}x python -c pass")
+        row(
+            "warm chart, PNG",
+            f"{warm('png', args.runs) * 1000:.0f} ms",
+            "one process, founding case, 150 dpi",
+        )
+        row("warm chart, SVG", f"{warm('svg', args.runs) * 1000:.0f} ms", "one process, founding case")
+
+        paths = write_cases(tmp / "cases", args.cases)
+        for fmt, jobs in (("png", 1), ("png", 2), ("svg", 2)):
+            out = tmp / f"out-{fmt}-{jobs}"
+            rate, peak = throughput(paths, fmt, jobs, out, args.batch_runs)
+            note = f"peak RSS {peak:.0f} MiB per process"
+            if fmt == "png":
+                median_kb, max_kb = _sizes(out)
+                note += f"; PNG {median_kb:.0f} KB median, {max_kb:.0f} KB max"
+            row(f"batch {fmt.upper()}, {args.cases} cases, --jobs {jobs}", f"{rate:.1f} charts/s", note)
+        marks = [m for m in (50, 100, 200, 300, 400, 500) if m <= args.cases] or [args.cases]
+        curve = rss_curve(paths, marks)
+        row(
+            "RSS after N charts, one process",
+            f"{curve[-1][1]:.0f} MiB",
+            ", ".join(f"{n}: {mib:.0f}" for n, mib in curve),
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

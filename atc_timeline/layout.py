@@ -304,6 +304,7 @@ class _Prepared:
     by_lane: dict[str, list[dict[str, Any]]]
     phases: dict[str, list[dict[str, Any]]]
     legend: list[LegendEntry]
+    days: tuple[float, float, float, float]  # first start, last end, cut-off, time zero
 
     @staticmethod
     def of(events: pd.DataFrame, context: CaseContext) -> _Prepared:
@@ -314,7 +315,11 @@ class _Prepared:
             by_lane.setdefault(record["lane"], []).append(record)
             if record["kind"] == "phase":
                 phases.setdefault(record["parent_id"], []).append(record)
-        return _Prepared(events, by_lane, phases, _legend_entries(records))
+        cutoff = day_number(context.data_cutoff)
+        zero = day_number(context.time_zero)
+        lo = min([*(day_number(r["start_lo"]) for r in records), cutoff, zero])
+        hi = max([*(day_number(r["end_hi"]) for r in records), cutoff])
+        return _Prepared(events, by_lane, phases, _legend_entries(records), (lo, hi, cutoff, zero))
 
 
 @dataclass
@@ -338,7 +343,7 @@ class _LaneContent:
 
 @dataclass
 class _Frame:
-    """What layout attempts at one text size share; only bar spacing and tiers vary between them."""
+    """What attempts at one width and text size share, whatever their height, spacing or tiers."""
 
     title_text: str
     title_h: float
@@ -351,31 +356,53 @@ class _Frame:
     left: float
     right: float
     g: _Geometry
-    cutoff: float
-    zero: float
     legend_rows: tuple[tuple[LegendEntry, ...], ...]
     legend_cols: tuple[tuple[float, ...], ...]
     legend_h: float
     line: float  # height of one tier of point labels
-    lanes: dict[str, _LaneContent]
+    # A lane's bars and points, made when first asked: an attempt that fails at one lane
+    # never needs the lanes after it.
+    lane: Callable[[str], _LaneContent]
 
 
 @dataclass
 class _Chart:
-    """One chart's inputs, and the frames its layout attempts share (one per text size)."""
+    """One chart's inputs, and the frames its layout attempts share."""
 
     prep: _Prepared
     context: CaseContext
     measure: Measure
-    options: LayoutOptions
-    frames: dict[Sizes, _Frame] = field(default_factory=dict)
+    frames: dict[tuple[LayoutOptions, Sizes], _Frame] = field(default_factory=dict)
 
-    def frame(self, s: Sizes) -> _Frame:
-        """The frame for the text sizes of `s` (its bar spacing does not matter)."""
-        key = replace(s, bar_height=0.0, row_gap=0.0, lane_pad=0.0)
+    def frame(self, options: LayoutOptions, s: Sizes) -> _Frame:
+        """The frame for these options and the text sizes of `s` (height and spacing aside)."""
+        key = (replace(options, height=0.0), replace(s, bar_height=0.0, row_gap=0.0, lane_pad=0.0))
         if key not in self.frames:
-            self.frames[key] = _frame(self, s)
+            self.frames[key] = _frame(self, options, s)
         return self.frames[key]
+
+
+@dataclass
+class _Fit:
+    """An attempt whose lanes fit: the vertical budget and lane plans, nothing placed yet."""
+
+    options: LayoutOptions
+    s: Sizes
+    frame: _Frame
+    force: bool
+    title_y: float
+    subtitle_y: float
+    footnote_y: float
+    legend_y: float
+    axes: Box
+    axes_h: float
+    band: float  # top band inside the axes for cut-off and time-zero labels
+    plans: list[_LanePlan]
+    available: float  # height for the lanes
+
+    def shown(self) -> int:
+        """How many point labels this layout would show."""
+        return sum(1 for plan in self.plans for text, *_ in plan.placed if text)
 
 
 # Why: below about 5 pt, printed labels stop being readable; a crowded chart drops label
@@ -398,40 +425,58 @@ def compute_layout(
     sizes: Sizes | None = None,
 ) -> TimelineLayout:
     """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
-    options = options or LayoutOptions()
-    base = sizes or Sizes()
-    chart = _Chart(_Prepared.of(events, context), context, measure, options)
-    # Try the most readable settings first: full size with many label lines, then smaller
-    # text, then fewer label lines, then labels that may shrink to nothing (the marker and
-    # its SVG <title> still carry the finding).
-    # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
-    # Slimmer bars come before smaller text: text size is what a slide audience loses first.
-    for level in range(3):
-        for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
-            for geometry in (1.0, 0.82, 0.68):
-                for max_tiers in (8, 6, 4, 3, 2):
-                    attempt = _attempt(chart, base.scaled(factor, geometry), max_tiers, False, level=level)
-                    if isinstance(attempt, TimelineLayout):
-                        return attempt
-                    if attempt == "labels":
-                        break  # fewer tiers cannot place labels that more tiers could not
-    # Too dense for every label: give point lanes the tiers the height allows and keep the
-    # size that labels the most events (the marker and its SVG <title> carry the rest).
-    best: tuple[int, float, TimelineLayout] | None = None
-    for factor in _factors(base, (0.92, 0.85, 0.78, 0.72, 0.66)):
-        attempt = _attempt(chart, base.scaled(factor), 0, True)
-        if isinstance(attempt, TimelineLayout):
-            shown = sum(1 for label in attempt.labels if label.role == "point")
-            if best is None or shown > best[0]:
-                best = (shown, factor, attempt)
-    if best is not None:
-        return best[2]
-    # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
-    # crowd) rather than failing the render or dropping data.
-    smallest = _factors(base, (0.6,))[-1]
-    last = _attempt(chart, base.scaled(smallest), 1, True, force=True)
-    assert isinstance(last, TimelineLayout)
-    return last
+    return Layouter(events, context, measure, sizes).layout(options)
+
+
+class Layouter:
+    """compute_layout for one chart at several sizes, sharing what does not depend on height.
+
+    Why: a journal chart grows taller until its labels fit; each height can reuse the text
+    measuring and label placing done for the heights before it.
+    """
+
+    def __init__(
+        self, events: pd.DataFrame, context: CaseContext, measure: Measure, sizes: Sizes | None = None
+    ) -> None:
+        self._chart = _Chart(_Prepared.of(events, context), context, measure)
+        self._base = sizes or Sizes()
+
+    def layout(self, options: LayoutOptions | None = None) -> TimelineLayout:
+        """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
+        options = options or LayoutOptions()
+        chart, base = self._chart, self._base
+        # Try the most readable settings first: full size with many label lines, then smaller
+        # text, then fewer label lines, then labels that may shrink to nothing (the marker and
+        # its SVG <title> still carry the finding).
+        # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
+        # Slimmer bars come before smaller text: text size is what a slide audience loses first.
+        for level in range(3):
+            for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
+                for geometry in (1.0, 0.82, 0.68):
+                    for max_tiers in (8, 6, 4, 3, 2):
+                        s = base.scaled(factor, geometry)
+                        fit = _attempt(chart, options, s, max_tiers, False, level=level)
+                        if isinstance(fit, _Fit):
+                            return _build(chart, fit)
+                        if fit == "labels":
+                            break  # fewer tiers cannot place labels that more tiers could not
+        # Too dense for every label: give point lanes the tiers the height allows and keep the
+        # size that labels the most events (the marker and its SVG <title> carry the rest).
+        best: tuple[int, _Fit] | None = None
+        for factor in _factors(base, (0.92, 0.85, 0.78, 0.72, 0.66)):
+            fit = _attempt(chart, options, base.scaled(factor), 0, True)
+            if isinstance(fit, _Fit):
+                shown = fit.shown()
+                if best is None or shown > best[0]:
+                    best = (shown, fit)
+        if best is not None:
+            return _build(chart, best[1])
+        # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
+        # crowd) rather than failing the render or dropping data.
+        smallest = _factors(base, (0.6,))[-1]
+        last = _attempt(chart, options, base.scaled(smallest), 1, True, force=True)
+        assert isinstance(last, _Fit)
+        return _build(chart, last)
 
 
 def _lane_wrap(name: str, s: Sizes, measure: Measure) -> float:
@@ -446,11 +491,14 @@ def _text_box(x_in: float, y_in: float, w: float, h: float, ha: str, va: str) ->
     return Box(x0, y0, x0 + w, y0 + h)
 
 
-def _frame(chart: _Chart, s: Sizes) -> _Frame:
-    """Titles, margins, time scale, legend and lane contents for the text sizes of `s`."""
-    events, context, measure, options = chart.prep.frame, chart.context, chart.measure, chart.options
+_MARGIN = 0.2  # around the figure, inches
+
+
+def _frame(chart: _Chart, options: LayoutOptions, s: Sizes) -> _Frame:
+    """Titles, margins, time scale, legend and lane contents for one width and text size."""
+    context, measure = chart.context, chart.measure
     width = options.width
-    margin = 0.2
+    margin = _MARGIN
     title = options.title or context.title
     title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
     title_h = measure(title_text, s.title)[1]
@@ -464,19 +512,13 @@ def _frame(chart: _Chart, s: Sizes) -> _Frame:
     footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
 
     # Left margin: lane names, wrapped to two lines at most.
-    lane_names = list(context.lanes)
-    lane_texts = {n: wrap_text(n, _lane_wrap(n, s, measure), s.lane, measure, 2) for n in lane_names}
+    lane_texts = {n: wrap_text(n, _lane_wrap(n, s, measure), s.lane, measure, 2) for n in context.lanes}
     lane_w = max((measure(t, s.lane)[0] for t in lane_texts.values()), default=0.5)
     left = margin + lane_w + 0.15
     right = width - margin - 0.1
 
     # Horizontal range: first event to the cut-off, with room for ongoing arrows.
-    starts = [day_number(v) for v in events["start_lo"]] if len(events) else []
-    ends = [day_number(v) for v in events["end_hi"]] if len(events) else []
-    cutoff = day_number(context.data_cutoff)
-    zero = day_number(context.time_zero)
-    lo = min([*starts, cutoff, zero])
-    hi = max([*ends, cutoff])
+    lo, hi, _, _ = chart.prep.days
     span = max(hi - lo, 60.0)
     # A short history (one day, one week) is centred in a two-month window.
     pad = (span - (hi - lo)) / 2
@@ -491,6 +533,13 @@ def _frame(chart: _Chart, s: Sizes) -> _Frame:
     # On a narrow chart the legend uses the full width, not just the plot's.
     legend_left = margin if width < 8 else left
     legend_rows, legend_cols, legend_h = _legend_rows(chart.prep.legend, legend_left, right, s, measure)
+    lanes: dict[str, _LaneContent] = {}
+
+    def lane_content(name: str) -> _LaneContent:
+        if name not in lanes:
+            lanes[name] = _lane_content(name, chart.prep, g, s, measure)
+        return lanes[name]
+
     return _Frame(
         title_text=title_text,
         title_h=title_h,
@@ -503,35 +552,26 @@ def _frame(chart: _Chart, s: Sizes) -> _Frame:
         left=left,
         right=right,
         g=g,
-        cutoff=cutoff,
-        zero=zero,
         legend_rows=legend_rows,
         legend_cols=legend_cols,
         legend_h=legend_h,
         line=_line_height(s, measure),
-        lanes={n: _lane_content(n, chart.prep, g, s, measure) for n in lane_names},
+        lane=lane_content,
     )
 
 
 def _attempt(
     chart: _Chart,
+    options: LayoutOptions,
     s: Sizes,
     max_tiers: int,
     allow_empty: bool,
     force: bool = False,
     level: int | None = None,
-) -> TimelineLayout | str:
-    """One layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
-    events, context, measure, options = chart.prep.frame, chart.context, chart.measure, chart.options
-    f = chart.frame(s)
-    width, height = options.width, options.height
-    margin = 0.2
-    title_text, title_h, subtitle, subtitle_h = f.title_text, f.title_h, f.subtitle, f.subtitle_h
-    footnote, footnote_h = f.footnote, f.footnote_h
-    lane_names = list(context.lanes)
-    lane_texts = f.lane_texts
-    left, right, g, cutoff, zero = f.left, f.right, f.g, f.cutoff, f.zero
-
+) -> _Fit | str:
+    """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
+    f = chart.frame(options, s)
+    margin = _MARGIN
     # Vertical budget (figure inches from the top).
     tick_band = s.tick / 72 * 2.6
     # The top axis (relative time) exists only with --axis both; a relative bottom axis
@@ -539,21 +579,21 @@ def _attempt(
     top_axis_band = tick_band + s.tick / 72 * 1.4 if options.axis == "both" else 0.1
     if options.axis == "relative":
         tick_band += s.tick / 72 * 1.2
-    title_y = height - margin
-    subtitle_y = title_y - title_h - 0.06
-    axes_top = subtitle_y - subtitle_h - 0.12 - top_axis_band
-    legend_rows, legend_cols, legend_h = f.legend_rows, f.legend_cols, f.legend_h
-    footnote_y = margin + footnote_h
-    legend_y = footnote_y + (0.12 if footnote else 0.0) + legend_h
+    title_y = options.height - margin
+    subtitle_y = title_y - f.title_h - 0.06
+    axes_top = subtitle_y - f.subtitle_h - 0.12 - top_axis_band
+    footnote_y = margin + f.footnote_h
+    legend_y = footnote_y + (0.12 if f.footnote else 0.0) + f.legend_h
     axes_bottom = legend_y + 0.12 + tick_band
     axes_h = axes_top - axes_bottom
     if axes_h < 0.5 and not force:
         return "height"
     axes_h = max(axes_h, 0.5)
-    axes = Box(left, axes_bottom, right, axes_bottom + axes_h)
+    axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
 
     available = axes_h - band
+    lane_names = chart.context.lanes
     if allow_empty:
         # Tiers for point labels come out of whatever height the bars leave free.
         bare = [_plan_lane(name, f, s, 0, True) for name in lane_names]
@@ -562,17 +602,29 @@ def _attempt(
         if point_lanes:
             room = (available - fixed) / (point_lanes * f.line)
             max_tiers = max(1, min(8, int(room)))
-    lane_plans = []
+    plans = []
     for name in lane_names:
         plan = _plan_lane(name, f, s, max_tiers, allow_empty or force, level)
         if plan is None:
             return "labels"
         # A lane is at least as tall as its (possibly two-line) name.
         plan.height = max(plan.height, f.lane_min[name])
-        lane_plans.append(plan)
-    needed = sum(p.height for p in lane_plans)
+        plans.append(plan)
+    needed = sum(p.height for p in plans)
     if needed > available and not force:
         return "height"
+    return _Fit(
+        options, s, f, force, title_y, subtitle_y, footnote_y, legend_y, axes, axes_h, band, plans, available
+    )
+
+
+def _build(chart: _Chart, fit: _Fit) -> TimelineLayout:
+    """Place bars, markers and labels for a plan that fits."""
+    context, measure, options, s, f = chart.context, chart.measure, fit.options, fit.s, fit.frame
+    lane_plans, available, axes, axes_h, band = fit.plans, fit.available, fit.axes, fit.axes_h, fit.band
+    left, right, g, axes_bottom = f.left, f.right, f.g, axes.y0
+    _, _, cutoff, zero = chart.prep.days
+    needed = sum(p.height for p in lane_plans)
     extra = max(available - needed, 0.0) / max(len(lane_plans), 1)
     scale = min(1.0, available / needed) if needed else 1.0
 
@@ -588,7 +640,7 @@ def _attempt(
         lane_h = plan.height * scale + extra
         y0 = y_top - lane_h
         lanes.append(Lane(plan.name, y0, y_top, index))
-        lane_label = lane_texts[plan.name]
+        lane_label = f.lane_texts[plan.name]
         lw, lh = measure(lane_label, s.lane)
         lane_center = axes_bottom + y0 + lane_h / 2
         labels.append(
@@ -642,7 +694,7 @@ def _attempt(
     for cutoff_text, cx, ha in placements:
         cw, ch = measure(cutoff_text, s.label)
         cbox = _text_box(cx, band_y, cw, ch, ha, "center")
-        if cbox.x0 >= left + 0.02 and cbox.x1 <= width - 0.05:
+        if cbox.x0 >= left + 0.02 and cbox.x1 <= options.width - 0.05:
             break
     labels.append(
         Label(
@@ -678,21 +730,21 @@ def _attempt(
 
     relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
     return TimelineLayout(
-        width=width,
-        height=height,
+        width=options.width,
+        height=options.height,
         axes=axes,
         xlim=(g.x0, g.x1),
         ylim=(0.0, axes_h),
         sizes=s,
-        title=title_text,
-        subtitle=subtitle,
-        footnote=footnote,
-        title_y=title_y,
-        subtitle_y=subtitle_y,
-        footnote_y=footnote_y,
-        legend_y=legend_y,
-        legend_rows=legend_rows,
-        legend_col_x=legend_cols,
+        title=f.title_text,
+        subtitle=f.subtitle,
+        footnote=f.footnote,
+        title_y=fit.title_y,
+        subtitle_y=fit.subtitle_y,
+        footnote_y=fit.footnote_y,
+        legend_y=fit.legend_y,
+        legend_rows=f.legend_rows,
+        legend_col_x=f.legend_cols,
         cutoff_x=cutoff,
         cutoff_status=context.status,
         zero_x=zero,
@@ -707,9 +759,9 @@ def _attempt(
         labels=tuple(labels),
         leaders=tuple(leaders),
         arrows=tuple(arrows),
-        event_ids=tuple(events["event_id"].tolist()),
+        event_ids=tuple(chart.prep.frame["event_id"].tolist()),
         label_groups=sum(len(plan.points) for plan in lane_plans),
-        crowded=force,
+        crowded=fit.force,
     )
 
 
@@ -804,7 +856,7 @@ def _plan_lane(
     level: int | None = None,
 ) -> _LanePlan | None:
     """Place a lane's point labels in at most `max_tiers` tiers; None if they cannot all fit."""
-    content = f.lanes[name]
+    content = f.lane(name)
     rows, points = content.bar_rows, content.points
     tiers = 0
     placed: list[_Placed] = []

@@ -33,7 +33,9 @@ def test_text_lands_where_matplotlib_puts_it(text, weight):
     stock, fast = _draw(FigureCanvasAgg, text, weight=weight), _draw(FastTextCanvas, text, weight=weight)
     (r0, r1, c0, c1), (f0, f1, g0, g1) = _ink_box(stock), _ink_box(fast)
     # Same baseline and start to a pixel or two; width within 4 % (matplotlib hints advances).
-    assert abs(r0 - f0) <= 2 and abs(r1 - f1) <= 2 and abs(c0 - g0) <= 2
+    assert abs(r0 - f0) <= 2
+    assert abs(r1 - f1) <= 2
+    assert abs(c0 - g0) <= 2
     assert abs((c1 - c0) - (g1 - g0)) <= 0.04 * (c1 - c0) + 2
     # As much ink: no missing or doubled glyphs.
     assert abs(fast.sum() - stock.sum()) < 0.08 * stock.sum()
@@ -74,4 +76,21 @@ def test_strings_are_composed_once():
     paths = tuple(_paths(prop))
     assert compose(paths, "Imaging", 9.0, 120) is compose(paths, "Imaging", 9.0, 120)
     empty = compose(paths, "   ", 9.0, 120)
-    assert empty.bitmap.size == 0 and empty.width == 0
+    assert empty.bitmap.size == 0
+    assert empty.width == 0
+
+
+def test_line_metrics_match_matplotlibs_own():
+    fig_a, fig_b = Figure(dpi=150), Figure(dpi=150)
+    FigureCanvasAgg(fig_a)
+    FastTextCanvas(fig_b)
+    for fig in (fig_a, fig_b):
+        fig.text(0.1, 0.5, "two\nlines", fontsize=11, family=list(LIGHT.families()), linespacing=1.2)
+        fig.text(0.5, 0.5, "one line", fontsize=7, family=list(LIGHT.families()), weight="bold")
+    boxes = []
+    for fig in (fig_a, fig_b):
+        renderer = fig.canvas.get_renderer()
+        boxes.append([t.get_window_extent(renderer).bounds for t in fig.texts])
+    for stock, fast in zip(*boxes, strict=True):
+        assert stock[1] == pytest.approx(fast[1], abs=1)  # bottom
+        assert stock[3] == pytest.approx(fast[3], abs=1)  # height

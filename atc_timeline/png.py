@@ -38,5 +38,5 @@ def encode_png(
     parts = [SIGNATURE, _chunk(b"IHDR", header), _chunk(b"pHYs", density)]
     for key, value in (text or {}).items():
         parts.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1")))
-    parts += [_chunk(b"IDAT", zlib.compress(memoryview(rows), LEVEL)), _chunk(b"IEND", b"")]
+    parts += [_chunk(b"IDAT", zlib.compress(rows.data, LEVEL)), _chunk(b"IEND", b"")]
     return b"".join(parts)

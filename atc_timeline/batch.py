@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
+import multiprocessing
 import os
+import signal
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from atc_timeline.api import ChartOptions, write_atomic
 from atc_timeline.errors import CaseError
 from atc_timeline.themes import LIGHT, Theme
 
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event
+
+    # Why not at run time: api imports matplotlib and pandas, and a batch whose outputs are
+    # all up to date (--skip-unchanged) must finish without them.
+    from atc_timeline.api import ChartOptions
+    from atc_timeline.stamps import Stamps
+
 DEFAULT_PATTERN = "{stem}.{format}"
+# What --summary json reports for an input: drawn (some output written), skipped (every output
+# was up to date; --skip-unchanged) or failed (nothing stamped). Workers may also answer
+# "cancelled" to a batch that is stopping; that never reaches the caller.
+STATUSES = ("ok", "skipped", "failed")
 
 
 @dataclass(frozen=True)
@@ -21,8 +38,15 @@ class Job:
     """One input and where its charts go."""
 
     source: str  # a path, or "-" for text already read from stdin
-    targets: tuple[tuple[str, str], ...]  # (format, output path)
+    targets: tuple[tuple[str, str], ...]  # (format, output path) to write
     text: str | None = None
+    keys: tuple[str, ...] = ()  # stamp key of each target (--skip-unchanged); "" for none
+    current: tuple[str, ...] = ()  # outputs already up to date, left alone
+
+    @property
+    def skipped(self) -> bool:
+        """Nothing to write: every output is up to date."""
+        return not self.targets and bool(self.current)
 
 
 @dataclass(frozen=True)
@@ -30,18 +54,20 @@ class Result:
     """What happened to one input."""
 
     input: str
-    outputs: tuple[str, ...] = ()
-    status: str = "ok"  # ok | failed
+    outputs: tuple[str, ...] = ()  # written by this run
+    status: str = "ok"  # ok (drawn) | skipped (every output up to date) | failed
     error: str = ""
     warnings: tuple[str, ...] = ()
     milliseconds: float = 0.0
+    current: tuple[str, ...] = ()  # outputs left alone because they were up to date
     extra: dict[str, object] = field(default_factory=dict)
 
     def record(self) -> dict[str, object]:
-        """The --summary json record."""
+        """The --summary json record: `outputs` are all in place, `written` those this run wrote."""
         return {
             "input": self.input,
-            "outputs": list(self.outputs),
+            "outputs": [*self.outputs, *self.current],
+            "written": list(self.outputs),
             "status": self.status,
             "error": self.error or None,
             "milliseconds": round(self.milliseconds, 1),
@@ -83,12 +109,35 @@ def plan_jobs(
     return jobs
 
 
-def run_job(job: Job, options: ChartOptions, theme: Theme = LIGHT) -> Result:
+def set_aside_current(jobs: Sequence[Job], stamps: Stamps) -> list[Job]:
+    """Each job with its up-to-date outputs set aside, and a stamp key for the rest.
+
+    Reads and hashes the case files, nothing more. Input from stdin is always drawn.
+    """
+    planned = []
+    for job in jobs:
+        if job.source == "-":
+            planned.append(job)
+            continue
+        targets, keys, current = [], [], []
+        for fmt, target in job.targets:
+            key = stamps.key(job.source, fmt)
+            if key is not None and stamps.is_current(target, key):
+                current.append(target)
+            else:
+                targets.append((fmt, target))
+                keys.append(key or "")
+        planned.append(replace(job, targets=tuple(targets), keys=tuple(keys), current=tuple(current)))
+    return planned
+
+
+def run_job(job: Job, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Result:
     """Check, lay out and draw one case once, then write each requested format atomically."""
-    from atc_timeline.api import layout_case, render_case
+    from atc_timeline.api import ChartOptions, layout_case, render_case, write_atomic
     from atc_timeline.loading import check_file, check_text
     from atc_timeline.render import draw_timeline, figure_to_bytes
 
+    options = options or ChartOptions()
     started = time.perf_counter()
     name = "<stdin>" if job.source == "-" else job.source
     try:
@@ -118,27 +167,120 @@ def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _run(args: tuple[Job, ChartOptions, Theme]) -> Result:
-    return run_job(*args)
-
-
 def render_many(
     jobs: Sequence[Job],
-    options: ChartOptions,
+    options: ChartOptions | None = None,
     theme: Theme = LIGHT,
     workers: int | None = None,
-) -> Iterator[Result]:
-    """Run jobs in `workers` processes (1: in this process); results come in input order."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+) -> Generator[Result, None, None]:
+    """Run jobs in `workers` processes (1: in this process); results come in input order.
+
+    A job with nothing to write is reported as skipped at once, without starting a process.
+    Close the iterator (or use contextlib.closing) to stop early: queued work is cancelled.
+    """
+    todo = [job for job in jobs if not job.skipped]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    drawn = _draw(todo, options, theme, workers)
+    try:
+        for job in jobs:
+            if job.skipped:
+                name = "<stdin>" if job.source == "-" else job.source
+                yield Result(name, status="skipped", current=job.current)
+            else:
+                result = next(drawn)
+                yield replace(result, current=job.current) if job.current else result
+        next(drawn, None)  # lets the pool shut down normally
+    finally:
+        drawn.close()
+
+
+def _draw(
+    jobs: list[Job], options: ChartOptions | None, theme: Theme, workers: int
+) -> Generator[Result, None, None]:
+    if not jobs:
+        return
     if workers == 1:
         for job in jobs:
             yield run_job(job, options, theme)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = multiprocessing.get_context()
+    stop = context.Event()
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(stop,))
+    futures: list[Future[Result]] = []
+    try:
+        with _sigint_ignored():
+            # With fork, workers start here and inherit "ignore Ctrl-C" from the first instant.
+            futures = [pool.submit(_run_unless_stopped, job, options, theme) for job in jobs]
+        for future in futures:
+            yield future.result()
+    except BaseException:
+        # Ctrl-C (or a consumer that stopped reading): queued charts are dropped and the ones
+        # being drawn are finished, so every output is complete. Workers ignore Ctrl-C; only
+        # this process decides. A second Ctrl-C while waiting stops them at once.
+        stop.set()
         try:
-            yield from pool.map(_run, [(job, options, theme) for job in jobs], chunksize=1)
-        except BaseException:
-            # Ctrl-C or a dying consumer: stop queued work; writes are atomic, so no file
-            # is left half-written.
             pool.shutdown(wait=True, cancel_futures=True)
+        except KeyboardInterrupt:
+            _stop_now(pool, [job for job, future in zip(jobs, futures, strict=False) if not future.done()])
             raise
+        raise
+    pool.shutdown(wait=True)
+
+
+_STOP: Event | None = None  # in a worker: set by the parent when the batch stops
+
+
+def _start_worker(stop: Event) -> None:
+    """Worker initializer: Ctrl-C reaches the whole process group, but only the parent acts on it."""
+    global _STOP
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STOP = stop
+
+
+def _run_unless_stopped(job: Job, options: ChartOptions | None, theme: Theme) -> Result:
+    """run_job in a worker, unless the batch was stopped while the job waited in the queue.
+
+    Why: the pool hands a few jobs to its queue ahead of time, and cancelling no longer
+    reaches them; without this check they would all be drawn after Ctrl-C.
+    """
+    if _STOP is not None and _STOP.is_set():
+        return Result(job.source, status="cancelled")
+    return run_job(job, options, theme)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C for a moment in the main thread (a Ctrl-C in this instant is lost)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # installed outside Python: cannot be restored, so leave it
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_now(pool: ProcessPoolExecutor, unfinished: list[Job]) -> None:
+    """End the workers at once, then remove the temporary files their unfinished writes left."""
+    # Doubt: `_processes` is private (Python 3.14 adds terminate_workers()), but it has been
+    # there since 3.2, and the alternative is orphaned workers still drawing after we exit.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for job in unfinished:
+        for _, target in job.targets:
+            path = Path(target)
+            # The names api.write_atomic gives its temporary files.
+            for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+                tmp.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import sys
@@ -33,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handle_user_errors(func: F) -> F:
-    """Print CaseError as a plain message on stderr and exit 1; bugs keep their traceback."""
+    """CaseError: a plain message on stderr, exit 1. Ctrl-C: "interrupted", exit 130. Bugs: a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,6 +44,9 @@ def handle_user_errors(func: F) -> F:
             for line in str(exc).splitlines():
                 err.print(f"[bold red]error:[/] {line}", markup=True, soft_wrap=True)
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted", highlight=False)
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -116,42 +120,57 @@ def render(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     summary: Annotated[
-        str | None, typer.Option(help="json: one record per input on stdout (outputs, status, error, ms).")
+        str | None,
+        typer.Option(help="json: one record per input on stdout (outputs, written, status, error, ms)."),
     ] = None,
+    skip_unchanged: Annotated[
+        bool,
+        typer.Option(
+            help="Leave alone outputs whose case file and options are unchanged since they were "
+            "written (stamps in .atc-timeline-stamps.json beside them)."
+        ),
+    ] = False,
 ) -> None:
     """Render a case file to a chart.
 
     Example: atc-timeline render cases/atc-2017-nivolumab-cabozantinib.yaml -o chart.png
     """
-    from atc_timeline.api import ChartOptions, format_for
-
-    options = ChartOptions.for_size(
-        size,
-        width,
-        height,
-        dpi=dpi,
-        title=title,
-        axis=axis,
-        unit=unit,
-        time_zero=time_zero,
-        transparent=transparent,
-        deidentify=deidentify,
-    )
-    options.check()
-    chosen_theme = _theme(theme, style)
+    choices: dict[str, Any] = {
+        "size": size,
+        "width": width,
+        "height": height,
+        "dpi": dpi,
+        "title": title,
+        "axis": axis,
+        "unit": unit,
+        "time_zero": time_zero,
+        "transparent": transparent,
+        "deidentify": deidentify,
+    }
+    style_bytes = _style_bytes(theme, style)
+    # Why later: a house style is checked with matplotlib's colour parser, which a run that
+    # skips everything does not need.
+    make_theme = functools.partial(_theme, theme, style, style_bytes)
     formats = [f.strip().lower() for f in (fmt or "").split(",") if f.strip()]
     stdin_text = sys.stdin.read() if "-" in case_files else None
+    stamps = None
+    if skip_unchanged:
+        from atc_timeline.stamps import Stamps
+
+        # The options as given, not ChartOptions: they determine it (its code is in the key),
+        # and building it imports the drawing stack, which a run that skips everything avoids.
+        style_digest = None if style_bytes is None else hashlib.sha256(style_bytes).hexdigest()
+        stamps = Stamps({"options": choices, "theme": theme, "style": style_digest})
     single = len(case_files) == 1 and len(formats) <= 1 and not (output and _is_folder(output))
     if single:
         source = case_files[0]
         target = (
             output or f"{'stdin' if source == '-' else Path(source).stem}.{formats[0] if formats else 'png'}"
         )
-        chosen = format_for("-.png" if target == "-" else target, formats[0] if formats else None)
-        _render_one(source, stdin_text, target, chosen, options, chosen_theme, quiet)
+        _render_one(
+            source, stdin_text, target, formats[0] if formats else None, choices, make_theme, quiet, stamps
+        )
         return
-    for chosen_format in formats or ["png"]:
-        format_for(f"x.{chosen_format}")  # refuses unknown formats before any work starts
     if output is None or output == "-":
         raise CaseError("several charts need a folder: add -o FOLDER/")
     _render_batch(
@@ -160,14 +179,24 @@ def render(
         Path(output),
         formats or ["png"],
         output_pattern,
-        options,
-        chosen_theme,
+        choices,
+        make_theme,
         theme,
         size,
         jobs,
         quiet,
         summary,
+        stamps,
     )
+
+
+def _chart_options(choices: dict[str, Any]) -> Any:
+    """The checked ChartOptions for the command-line choices (imports the drawing stack)."""
+    from atc_timeline.api import ChartOptions
+
+    options = ChartOptions.for_size(**choices)
+    options.check()
+    return options
 
 
 def _is_folder(output: str) -> bool:
@@ -175,12 +204,32 @@ def _is_folder(output: str) -> bool:
 
 
 def _render_one(
-    source: str, stdin_text: str | None, target: str, fmt: str, options: Any, theme: Any, quiet: bool
+    source: str,
+    stdin_text: str | None,
+    target: str,
+    override: str | None,
+    choices: dict[str, Any],
+    make_theme: Callable[[], Any],
+    quiet: bool,
+    stamps: Any = None,
 ) -> None:
     """One case to one file (or stdout), with warnings and errors on stderr."""
-    from atc_timeline.api import missing_glyph_warning, render_case, write_atomic
+    key = None
+    if stamps is not None and source != "-" and target != "-":
+        # The same format rule as api.format_for; an unknown format is never up to date and
+        # is refused below.
+        guess = (override or Path(target).suffix).lower().lstrip(".")
+        key = stamps.key(source, guess)
+        if key is not None and stamps.is_current(target, key):
+            if not quiet:
+                err.print(f"{target} is up to date (skipped)", highlight=False, soft_wrap=True)
+            return
+    from atc_timeline.api import format_for, missing_glyph_warning, render_case, write_atomic
     from atc_timeline.loading import check_text
 
+    options = _chart_options(choices)
+    theme = make_theme()
+    fmt = format_for("-.png" if target == "-" else target, override)
     report = check_text(stdin_text or "", "<stdin>") if source == "-" else _check(Path(source))
     _print_issues(report.issues)
     if report.case is None:
@@ -198,6 +247,8 @@ def _render_one(
         sys.stdout.buffer.flush()
     else:
         write_atomic(target, data)
+        if key is not None and stamps.record(target, source, fmt, key):
+            stamps.save()
         if not quiet:
             err.print(f"wrote {target}", highlight=False)
 
@@ -208,23 +259,37 @@ def _render_batch(
     out_dir: Path,
     formats: list[str],
     pattern: str,
-    options: Any,
-    theme: Any,
+    choices: dict[str, Any],
+    make_theme: Callable[[], Any],
     theme_name: str,
     size: str | None,
     jobs: int | None,
     quiet: bool,
     summary: str | None,
+    stamps: Any = None,
 ) -> None:
     """Many cases into a folder; one bad file never stops the others; exit 1 if any failed."""
-    from atc_timeline.batch import plan_jobs, render_many
+    from contextlib import closing
+
+    from atc_timeline.batch import STATUSES, plan_jobs, render_many, set_aside_current
+    from atc_timeline.themes import LIGHT
 
     if summary not in (None, "json"):
         raise CaseError(f"unknown --summary '{summary}'; use json")
-    out_dir.mkdir(parents=True, exist_ok=True)
     planned = plan_jobs(inputs, out_dir, formats, pattern, size, theme_name, stdin_text)
+    if stamps is not None:
+        planned = set_aside_current(planned, stamps)
+    options, theme = None, LIGHT  # used only if something is drawn
+    if any(job.targets for job in planned):
+        from atc_timeline.api import format_for
+
+        options = _chart_options(choices)
+        theme = make_theme()
+        for chosen_format in formats:
+            format_for(f"x.{chosen_format}")  # refuses unknown formats before any work starts
+    out_dir.mkdir(parents=True, exist_ok=True)
     records = []
-    failed = 0
+    counts = dict.fromkeys(STATUSES, 0)
     show_progress = err.is_terminal and not quiet and summary is None
     progress = None
     if show_progress:
@@ -234,51 +299,81 @@ def _render_batch(
             TextColumn("rendering"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[failed]} failed"),
+            TextColumn(
+                "{task.fields[failed]} failed" + (", {task.fields[skipped]} skipped" if stamps else "")
+            ),
             TimeRemainingColumn(),
             console=err,
             transient=True,
         )
-        task = progress.add_task("render", total=len(planned), failed=0)
+        task = progress.add_task("render", total=len(planned), failed=0, skipped=0)
         progress.start()
     try:
-        for result in render_many(planned, options, theme, jobs):
-            records.append(result.record())
-            for line in result.warnings:
-                if not quiet:
-                    err.print(Text(line, style="yellow"), soft_wrap=True)
-            if result.status != "ok":
-                failed += 1
-                for line in result.error.splitlines():
-                    err.print(Text.assemble(("error: ", "bold red"), line), soft_wrap=True)
-            elif not quiet and summary is None:
-                for path in result.outputs:
-                    out.print(path, highlight=False, soft_wrap=True)
-            if progress is not None:
-                progress.update(task, advance=1, failed=failed)
+        with closing(render_many(planned, options, theme, jobs)) as results:
+            for job, result in zip(planned, results, strict=True):
+                records.append(result.record())
+                counts[result.status] += 1
+                for line in result.warnings:
+                    if not quiet:
+                        err.print(Text(line, style="yellow"), soft_wrap=True)
+                if result.status == "failed":
+                    # A failed case is never stamped: the next run tries it again.
+                    for line in result.error.splitlines():
+                        err.print(Text.assemble(("error: ", "bold red"), line), soft_wrap=True)
+                else:
+                    if stamps is not None:
+                        # Input from stdin has no keys, so it is never stamped.
+                        for (fmt, target), key in zip(job.targets, job.keys, strict=False):
+                            if target in result.outputs:
+                                stamps.record(target, job.source, fmt, key)
+                    if not quiet and summary is None:
+                        for path in result.outputs:
+                            out.print(path, highlight=False, soft_wrap=True)
+                if progress is not None:
+                    progress.update(task, advance=1, failed=counts["failed"], skipped=counts["skipped"])
     finally:
         if progress is not None:
             progress.stop()
+        if stamps is not None:
+            # Also after Ctrl-C: what was finished stays stamped, so a re-run resumes.
+            stamps.save()
     if summary == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False))
-    raise typer.Exit(1 if failed else 0)
+    elif not quiet:
+        done = f"{counts['ok']} rendered, "
+        if stamps is not None:
+            done += f"{counts['skipped']} skipped (up to date), "
+        err.print(f"done: {done}{counts['failed']} failed", highlight=False)
+    raise typer.Exit(1 if counts["failed"] else 0)
 
 
-def _theme(name: str, style: Path | None) -> Any:
-    """The named theme, with a house style file applied over it."""
-    from atc_timeline.themes import THEMES, style_theme
+def _style_bytes(name: str, style: Path | None) -> bytes | None:
+    """Refuse an unknown theme name; the house style file's bytes (None without --style)."""
+    from atc_timeline.themes import THEMES
 
     if name not in THEMES:
         raise CaseError(f"unknown --theme '{name}'; use one of: {', '.join(THEMES)}")
-    theme = THEMES[name]
     if style is None:
+        return None
+    try:
+        return style.read_bytes()
+    except FileNotFoundError:
+        raise CaseError(f"{style}: no such file") from None
+    except OSError as exc:
+        raise CaseError(f"{style}: cannot be read ({exc.strerror})") from None
+
+
+def _theme(name: str, style: Path | None, raw: bytes | None) -> Any:
+    """The named theme, with a house style file (its bytes already read) applied over it."""
+    from atc_timeline.themes import THEMES, style_theme
+
+    theme = THEMES[name]
+    if style is None or raw is None:
         return theme
     import yaml
 
     try:
-        data = yaml.safe_load(style.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CaseError(f"{style}: no such file") from None
+        data = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CaseError(f"{style}: not a valid YAML style file ({exc})") from None
     if not isinstance(data, dict):

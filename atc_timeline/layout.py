@@ -963,9 +963,9 @@ class _Choice(NamedTuple):
     """A point label showing one of its variants."""
 
     text: str
+    width: float
     span: int  # tiers it takes
     near: list[_Spot]  # spots at tier 0
-    anywhere: list[_Spot]  # spots at higher tiers
 
 
 class _PointLabels:
@@ -985,6 +985,7 @@ class _PointLabels:
         self.xs = [g.inch(points[i]["x_day"]) for i in self.order]
         self.variants = [_label_variants(points[i]["texts"], s, measure) for i in self.order]
         self._choices: dict[tuple[int, int], _Choice] = {}
+        self._anywhere: dict[tuple[int, int], list[_Spot]] = {}
         # start level -> (tier cap, highest tier any round reached, result)
         self._placed: dict[int, list[tuple[int, int, tuple[int, list[_Placed], int]]]] = {}
 
@@ -1042,17 +1043,28 @@ class _PointLabels:
         return best[0], best[1], reached
 
     def choice(self, index: int, level: int) -> _Choice:
-        """Label `index` showing variant `level`: its text, tiers, and the spots it may take."""
+        """Label `index` showing variant `level`: its text, size, and the spots it may take at tier 0."""
         key = (index, level)
         if key not in self._choices:
             x = self.xs[index]
             text = self.variants[index][level]
             w = self.measure(text, self.size)[0]
             near = self._spots_at(index, [x - w / 2, x - 0.05, x + 0.05 - w], w)
+            self._choices[key] = _Choice(text, w, self.span(text), near)
+        return self._choices[key]
+
+    def anywhere(self, index: int, level: int) -> list[_Spot]:
+        """The spots label `index` showing variant `level` may take above tier 0.
+
+        Made only when first needed: most labels on a sparse chart settle at tier 0.
+        """
+        key = (index, level)
+        if key not in self._anywhere:
+            x, (_, w, _, near) = self.xs[index], self.choice(index, level)
             # Raised labels may also slide sideways; their leaders then run at a slant.
             far = self._spots_at(index, [x + k * 0.35 - w / 2 for k in (1, -1, 2, -2, 3, -3)], w)
-            self._choices[key] = _Choice(text, self.span(text), near, near + far)
-        return self._choices[key]
+            self._anywhere[key] = near + far
+        return self._anywhere[key]
 
     def _spots_at(self, index: int, starts: list[float], w: float) -> list[_Spot]:
         x, xs = self.xs[index], self.xs
@@ -1087,10 +1099,10 @@ class _PointLabels:
         result: list[_Placed] = []
         top = 0
         for index, x in enumerate(self.xs):
-            text, span, near, anywhere = self.choice(index, detail[index])
+            text, _, span, near = self.choice(index, detail[index])
             best: tuple[int, float, int, _Spot, _Quad | None] | None = None
             for tier in range(max_tiers - span + 1):
-                for spot in near if tier == 0 else anywhere:
+                for spot in near if tier == 0 else self.anywhere(index, detail[index]):
                     _, _, pad0, pad1, lx, under, covered, reach = spot
                     needs_leader = tier > 0 or not under
                     if not needs_leader:

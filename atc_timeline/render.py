@@ -57,15 +57,21 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
 
     Why: layout measures thousands of candidate labels; summing cached glyph advances is
     ~100x faster than laying out each string with FreeType, and widths scale linearly.
+    One measure serves every chart with the same fonts, so its caches last a whole batch.
     """
+    return _measure_for(theme.font_family, theme.families(), weight)
+
+
+@lru_cache(maxsize=8)
+def _measure_for(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
     from atc_timeline.fonts import font_files
 
-    prop = _font(theme.font_family, weight).copy()
+    prop = _font(family, weight).copy()
     prop.set_size(_REFERENCE_POINTS)
     # Private FT2Fonts (matplotlib's shared ones get resized by every draw), one per face of
     # the fallback list, so a Chinese label is measured with the face that draws it.
     faces = []
-    for face in font_files(theme.families()) or ():
+    for face in font_files(families) or ():
         ft = face.ft2font()
         ft.set_size(_REFERENCE_POINTS, 72)
         faces.append((face, ft))

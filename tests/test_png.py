@@ -34,7 +34,8 @@ def test_round_trips_exactly(pixels, keep_alpha):
 
 def test_carries_resolution_and_text_and_ends_cleanly():
     data = encode_png(np.zeros((3, 5, 4), np.uint8), 300, text={"Software": "atc-timeline"})
-    assert data.startswith(SIGNATURE) and data.endswith(b"IEND\xaeB`\x82")
+    assert data.startswith(SIGNATURE)
+    assert data.endswith(b"IEND\xaeB`\x82")
     image = _decode(data)
     assert image.size == (5, 3)
     assert image.info["Software"] == "atc-timeline"

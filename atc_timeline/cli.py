@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from atc_timeline import __version__
 from atc_timeline.errors import CaseError
@@ -27,8 +25,21 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+
+
+@functools.cache
+def _console(stderr: bool) -> Any:
+    """rich Consoles, made on first use: importing rich costs ~50 ms that --help never needs."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _text(*parts: Any) -> Any:
+    """A rich Text from plain strings and (string, style) pairs (markup in them stays literal)."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,10 +53,10 @@ def handle_user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CaseError as exc:
             for line in str(exc).splitlines():
-                err.print(f"[bold red]error:[/] {line}", markup=True, soft_wrap=True)
+                _console(True).print(f"[bold red]error:[/] {line}", markup=True, soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err.print("interrupted", highlight=False)
+            _console(True).print("interrupted", highlight=False)
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
@@ -222,7 +233,7 @@ def _render_one(
         key = stamps.key(source, guess)
         if key is not None and stamps.is_current(target, key):
             if not quiet:
-                err.print(f"{target} is up to date (skipped)", highlight=False, soft_wrap=True)
+                _console(True).print(f"{target} is up to date (skipped)", highlight=False, soft_wrap=True)
             return
     from atc_timeline.api import format_for, missing_glyph_warning, render_case, write_atomic
     from atc_timeline.loading import check_text
@@ -236,7 +247,7 @@ def _render_one(
         raise typer.Exit(1)
     glyphs = missing_glyph_warning(report.case, theme)
     if glyphs:
-        err.print(Text.assemble(("warning: ", "bold yellow"), glyphs), soft_wrap=True)
+        _console(True).print(_text(("warning: ", "bold yellow"), glyphs), soft_wrap=True)
     with warnings.catch_warnings():
         # Missing glyphs were reported above, once, with the fix; matplotlib's own
         # per-glyph warnings would only repeat it.
@@ -250,7 +261,7 @@ def _render_one(
         if key is not None and stamps.record(target, source, fmt, key):
             stamps.save()
         if not quiet:
-            err.print(f"wrote {target}", highlight=False)
+            _console(True).print(f"wrote {target}", highlight=False)
 
 
 def _render_batch(
@@ -290,7 +301,7 @@ def _render_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     records = []
     counts = dict.fromkeys(STATUSES, 0)
-    show_progress = err.is_terminal and not quiet and summary is None
+    show_progress = _console(True).is_terminal and not quiet and summary is None
     progress = None
     if show_progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -303,7 +314,7 @@ def _render_batch(
                 "{task.fields[failed]} failed" + (", {task.fields[skipped]} skipped" if stamps else "")
             ),
             TimeRemainingColumn(),
-            console=err,
+            console=_console(True),
             transient=True,
         )
         task = progress.add_task("render", total=len(planned), failed=0, skipped=0)
@@ -315,11 +326,11 @@ def _render_batch(
                 counts[result.status] += 1
                 for line in result.warnings:
                     if not quiet:
-                        err.print(Text(line, style="yellow"), soft_wrap=True)
+                        _console(True).print(_text((line, "yellow")), soft_wrap=True)
                 if result.status == "failed":
                     # A failed case is never stamped: the next run tries it again.
                     for line in result.error.splitlines():
-                        err.print(Text.assemble(("error: ", "bold red"), line), soft_wrap=True)
+                        _console(True).print(_text(("error: ", "bold red"), line), soft_wrap=True)
                 else:
                     if stamps is not None:
                         # Input from stdin has no keys, so it is never stamped.
@@ -328,7 +339,7 @@ def _render_batch(
                                 stamps.record(target, job.source, fmt, key)
                     if not quiet and summary is None:
                         for path in result.outputs:
-                            out.print(path, highlight=False, soft_wrap=True)
+                            _console(False).print(path, highlight=False, soft_wrap=True)
                 if progress is not None:
                     progress.update(task, advance=1, failed=counts["failed"], skipped=counts["skipped"])
     finally:
@@ -343,7 +354,7 @@ def _render_batch(
         done = f"{counts['ok']} rendered, "
         if stamps is not None:
             done += f"{counts['skipped']} skipped (up to date), "
-        err.print(f"done: {done}{counts['failed']} failed", highlight=False)
+        _console(True).print(f"done: {done}{counts['failed']} failed", highlight=False)
     raise typer.Exit(1 if counts["failed"] else 0)
 
 
@@ -432,8 +443,8 @@ def validate(
                 for n, word in ((errors, "error"), (warnings, "warning"))
                 if n
             )
-            out.print(
-                Text.assemble(
+            _console(False).print(
+                _text(
                     (f"{report.file}: ", "bold"),
                     (verdict, "green" if not errors else "red"),
                     f" ({detail})" if detail else "",
@@ -506,8 +517,8 @@ def summary(
                     for i, cell in enumerate(row)
                 ]
                 previous = row
-                table.add_row(*(Text(cell) for cell in shown))
-            out.print(table)
+                table.add_row(*(_text(cell) for cell in shown))
+            _console(False).print(table)
 
 
 def _check(path: Path) -> Any:
@@ -526,7 +537,7 @@ def _print_issues(issues: Any) -> None:
     for issue in issues:
         style = "bold red" if issue.severity == "error" else "bold yellow"
         label = f"{issue.severity}: "
-        err.print(Text.assemble((label, style), str(issue)), soft_wrap=True)
+        _console(True).print(_text((label, style), str(issue)), soft_wrap=True)
 
 
 def main() -> None:

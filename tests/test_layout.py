@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from atc_timeline import layout as L
 from atc_timeline.api import ChartOptions, figure_for_case, layout_case
 from atc_timeline.loading import load_case, load_case_text
+from atc_timeline.normalize import case_context, normalize_events
+from atc_timeline.render import make_measure
 from tests.conftest import CASES
 from tests.helpers import drawn_texts, overlaps
 
@@ -70,6 +73,19 @@ def test_lanes_stack_without_overlap_inside_axes(path):
         lane = next(lane for lane in layout.lanes if lane.name == bar.lane)
         assert lane.y0 <= bar.y - bar.height / 2
         assert bar.y + bar.height / 2 <= lane.y1
+
+
+def test_layouter_shares_work_across_heights_without_changing_layouts():
+    case = load_case(next(p for p in CASES if p.stem == "dtc-long-follow-up-imaging"))
+    events = normalize_events(case)
+    context = case_context(case, events)
+    measure, sizes = make_measure(), L.Sizes().scaled(0.66)
+    options = L.LayoutOptions(width=7.2, height=5.0)
+    layouter = L.Layouter(events, context, measure, sizes)
+    for height in (5.0, 7.0, 9.0, 5.0):
+        shared = layouter.layout(replace(options, height=height))
+        fresh = L.compute_layout(events, context, measure, replace(options, height=height), sizes)
+        assert shared == fresh
 
 
 def test_every_event_is_drawn_once(founding_case):

@@ -977,7 +977,8 @@ class _Choice(NamedTuple):
 class _PointLabels:
     """A lane's point labels at one text size: text variants and spots worked out once.
 
-    Why: the detail rounds and the layout attempts place the same labels again and again;
+    Tiers are one text line high; a two-line label takes two adjacent tiers. Why worked out
+    once: the detail rounds and the layout attempts place the same labels again and again;
     only the chosen variants and the number of tiers change between them.
     """
 
@@ -996,11 +997,12 @@ class _PointLabels:
         self._placed: dict[int, list[tuple[int, int, tuple[int, list[_Placed], int]]]] = {}
 
     def best(self, max_tiers: int, start: int) -> tuple[int, list[_Placed], int]:
-        """Labels shown, placements in the points' own order, and tiers used.
+        """Labels shown, placements in the points' own order, and tiers used; remembered.
 
-        Why remembered: layout attempts differing only in bar spacing ask again with the
-        same cap, and a run that never reached its cap's top tiers is what any lower cap,
-        down to the highest tier it reached, would give too.
+        Why remembered: attempts that differ only in bar spacing ask again with the same cap.
+        And a lower cap only takes away each label's highest tiers, which its search tries
+        last: if no round placed a label that high, every round, and so the result, is the
+        same under any cap down to the highest tier reached.
         """
         for cap, reached, found in self._placed.get(start, []):
             if reached <= max_tiers <= cap:

@@ -1099,11 +1099,11 @@ class _PointLabels:
         raised or shifted label hangs on a leader from its marker; leaders may not cross labels.
         """
         # Padded x extents of the labels in each tier, every label box with its tier, and the
-        # leaders drawn so far. Box y extents run from tier + 0.02 to tier + span - 0.02, so
-        # two boxes overlap vertically exactly when they share a tier.
+        # leaders drawn so far with their x ranges. Box y extents run from tier + 0.02 to
+        # tier + span - 0.02, so two boxes overlap vertically exactly when they share a tier.
         rows: list[list[tuple[float, float]]] = [[] for _ in range(max(max_tiers, 0))]
         boxes: list[tuple[int, _Quad]] = []
-        leaders: list[_Quad] = []
+        leaders: list[tuple[_Quad, float, float]] = []
         result: list[_Placed] = []
         top = 0
         for index, x in enumerate(self.xs):
@@ -1126,7 +1126,7 @@ class _PointLabels:
                         continue
                     if _box_cut(box, leaders, tier):
                         continue
-                    if leader is not None and any(_segments_cross(leader, other) for other in leaders):
+                    if leader is not None and any(_segments_cross(leader, other) for other, _, _ in leaders):
                         continue
                     best = (covered, reach, tier, spot, leader)
                 if best is not None and best[0] == 0:
@@ -1139,7 +1139,7 @@ class _PointLabels:
             for row in rows[tier : tier + span]:
                 row.append((spot.pad0, spot.pad1))
             if leader is not None:
-                leaders.append(leader)
+                leaders.append((leader, min(leader[0], leader[2]), max(leader[0], leader[2])))
             result.append((text, tier, spot.bx0, spot.bx1))
             top = max(top, tier + span)
         return result, top
@@ -1165,11 +1165,10 @@ def _leader_blocked(leader: _Quad, boxes: list[tuple[int, _Quad]], tier: int) ->
     return False
 
 
-def _box_cut(box: _Quad, leaders: list[_Quad], tier: int) -> bool:
-    """True when a placed leader passes through a label box at `tier`."""
-    for leader in leaders:
+def _box_cut(box: _Quad, leaders: list[tuple[_Quad, float, float]], tier: int) -> bool:
+    """True when a placed leader (with its x range) passes through a label box at `tier`."""
+    for leader, lo, hi in leaders:
         # As in _leader_blocked: only leaders rising above the box's tier can reach it.
-        lo, hi = min(leader[0], leader[2]), max(leader[0], leader[2])
         if leader[3] > tier and hi > box[0] and lo < box[2] and _segment_hits_box(leader, box):
             return True
     return False

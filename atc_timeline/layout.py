@@ -1102,7 +1102,7 @@ class _PointLabels:
         # leaders drawn so far with their x ranges. Box y extents run from tier + 0.02 to
         # tier + span - 0.02, so two boxes overlap vertically exactly when they share a tier.
         rows: list[list[tuple[float, float]]] = [[] for _ in range(max(max_tiers, 0))]
-        boxes: list[tuple[int, _Quad]] = []
+        boxes: list[list[_Quad]] = [[] for _ in range(max(max_tiers, 0))]  # by lowest tier
         leaders: list[tuple[_Quad, float, float]] = []
         result: list[_Placed] = []
         top = 0
@@ -1122,7 +1122,7 @@ class _PointLabels:
                         continue
                     box = (pad0, tier + 0.02, pad1, tier + span - 0.02)
                     leader = (x, -0.3, lx, float(tier)) if needs_leader else None
-                    if leader is not None and _leader_blocked(leader, boxes, tier):
+                    if leader is not None and _leader_blocked(leader, boxes[:tier]):
                         continue
                     if _box_cut(box, leaders, tier):
                         continue
@@ -1135,7 +1135,7 @@ class _PointLabels:
                 result.append(("", 0, x, x))
                 continue
             _, _, tier, spot, leader = best
-            boxes.append((tier, (spot.pad0, tier + 0.02, spot.pad1, tier + span - 0.02)))
+            boxes[tier].append((spot.pad0, tier + 0.02, spot.pad1, tier + span - 0.02))
             for row in rows[tier : tier + span]:
                 row.append((spot.pad0, spot.pad1))
             if leader is not None:
@@ -1154,14 +1154,17 @@ def _row_clash(rows: list[list[tuple[float, float]]], tier: int, span: int, pad0
     return False
 
 
-def _leader_blocked(leader: _Quad, boxes: list[tuple[int, _Quad]], tier: int) -> bool:
-    """True when a leader rising to `tier` passes through a placed label."""
+def _leader_blocked(leader: _Quad, below: list[list[_Quad]]) -> bool:
+    """True when a leader passes through a label box in the tiers below its top.
+
+    Why only those: a box at or above the leader's top tier starts above its upper end, and
+    a box wholly to one side cannot meet it; the exact test would fail for both anyway.
+    """
     lo, hi = min(leader[0], leader[2]), max(leader[0], leader[2])
-    for box_tier, box in boxes:
-        # A box at or above the leader's tier starts above its top end, and a box wholly to
-        # one side cannot meet it: both would fail the exact test below anyway.
-        if box_tier < tier and hi > box[0] and lo < box[2] and _segment_hits_box(leader, box):
-            return True
+    for boxes in below:
+        for box in boxes:
+            if hi > box[0] and lo < box[2] and _segment_hits_box(leader, box):
+                return True
     return False
 
 
@@ -1198,15 +1201,17 @@ def _segment_hits_box(seg: tuple[float, float, float, float], box: tuple[float, 
 
 def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     """True when two segments (x0, y0, x1, y1) properly intersect."""
+    ax0, ay0, ax1, ay1 = a
+    bx0, by0, bx1, by1 = b
+    # Each segment's ends lie strictly on opposite sides of the other's line.
+    if _side(bx0, by0, bx1, by1, ax0, ay0) * _side(bx0, by0, bx1, by1, ax1, ay1) >= 0:
+        return False
+    return _side(ax0, ay0, ax1, ay1, bx0, by0) * _side(ax0, ay0, ax1, ay1, bx1, by1) < 0
 
-    def side(px: float, py: float, qx: float, qy: float, rx: float, ry: float) -> float:
-        return (qx - px) * (ry - py) - (qy - py) * (rx - px)
 
-    d1 = side(b[0], b[1], b[2], b[3], a[0], a[1])
-    d2 = side(b[0], b[1], b[2], b[3], a[2], a[3])
-    d3 = side(a[0], a[1], a[2], a[3], b[0], b[1])
-    d4 = side(a[0], a[1], a[2], a[3], b[2], b[3])
-    return d1 * d2 < 0 and d3 * d4 < 0
+def _side(px: float, py: float, qx: float, qy: float, rx: float, ry: float) -> float:
+    """Which side of the line p-q the point r is on (the sign of a cross product)."""
+    return (qx - px) * (ry - py) - (qy - py) * (rx - px)
 
 
 def _label_variants(texts: Sequence[str], s: Sizes, measure: Measure) -> list[str]:

@@ -1098,11 +1098,12 @@ class _PointLabels:
         Coordinates here are inches across and tier lines up (0 = just above the markers). A
         raised or shifted label hangs on a leader from its marker; leaders may not cross labels.
         """
-        # Padded x extents of the labels in each tier, every label box with its tier, and the
-        # leaders drawn so far with their x ranges. Box y extents run from tier + 0.02 to
-        # tier + span - 0.02, so two boxes overlap vertically exactly when they share a tier.
+        # Padded x extents of the labels in each tier they take, the label boxes by their
+        # lowest tier, and the leaders drawn so far with their x ranges. Box y extents run from
+        # tier + 0.02 to tier + span - 0.02, so two boxes overlap vertically exactly when they
+        # share a tier.
         rows: list[list[tuple[float, float]]] = [[] for _ in range(max(max_tiers, 0))]
-        boxes: list[list[_Quad]] = [[] for _ in range(max(max_tiers, 0))]  # by lowest tier
+        boxes: list[list[_Quad]] = [[] for _ in range(max(max_tiers, 0))]
         leaders: list[tuple[_Quad, float, float]] = []
         result: list[_Placed] = []
         top = 0

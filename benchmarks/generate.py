@@ -50,8 +50,8 @@ def _day(d: date, rng: random.Random) -> str:
 
 def case_text(number: int, rng: random.Random) -> str:
     """One case file's YAML."""
-    diagnosed = date(2014, 1, 1) + timedelta(days=rng.randrange(0, 2900))
-    cutoff = diagnosed + timedelta(days=rng.randrange(300, 2400))
+    diagnosed = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 2900))
+    cutoff = min(diagnosed + timedelta(days=rng.randrange(300, 2400)), date(2025, 6, 30))
     deceased = rng.random() < 0.3
     lines = [
         "schema: atc-timeline/1",
@@ -97,6 +97,8 @@ def case_text(number: int, rng: random.Random) -> str:
     chosen = rng.sample(DRUGS, rng.randrange(1, 4))
     medication_ids = []
     for index, (name, kind, doses, schedule) in enumerate(chosen):
+        if index and start + timedelta(days=60) >= cutoff:
+            break
         last = index == len(chosen) - 1
         end = start + timedelta(days=rng.randrange(60, 500))
         if end >= cutoff:

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from atc_timeline.dates import parse_date
 from atc_timeline.errors import CaseError
-from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, LayoutOptions, Sizes, TimelineLayout, compute_layout
+from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.loading import load_case
 from atc_timeline.model import Case
 from atc_timeline.normalize import case_context, normalize_events
@@ -123,15 +123,15 @@ def layout_case(
         unit=options.unit,
         show_title=show_title,
     )
-    measure, sizes = make_measure(theme), Sizes().scaled(options.text_scale())
-    layout = compute_layout(events, context, measure, layout_options, sizes)
+    layouter = Layouter(events, context, make_measure(theme), Sizes().scaled(options.text_scale()))
+    layout = layouter.layout(layout_options)
     if options.size in GROWING_PRESETS and not options.fixed_height:
         # A journal fixes the width (the column) but not the height: a crowded chart grows
         # taller, up to a page, before it drops labels.
         height = options.height
         while not layout.complete and height < MAX_JOURNAL_HEIGHT:
             height = min(height + 1.0, MAX_JOURNAL_HEIGHT)
-            layout = compute_layout(events, context, measure, replace(layout_options, height=height), sizes)
+            layout = layouter.layout(replace(layout_options, height=height))
     return layout
 
 

@@ -23,6 +23,10 @@ from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font, Kerning, RenderMode
 
 PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
+# Cache sizes bound memory in a long batch: a slide chart uses ~2,000 glyph bitmaps (sizes x
+# characters x phases) and ~60 strings, a few dozen of which (lanes, ticks, legend) recur.
+GLYPHS = 8192
+STRINGS = 1024
 _SUPPORTED = all(hasattr(FT2Font, name) for name in ("_render_glyph", "_set_transform", "get_kerning"))
 _IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
 
@@ -71,7 +75,7 @@ def _lookup(paths: tuple[Any, ...], char: str) -> tuple[int, int]:
     return 0, 0
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=GLYPHS)
 def _advance(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: float) -> float:
     """The unhinted advance of a glyph, in pixels."""
     face = _faces(paths)[number]
@@ -79,14 +83,14 @@ def _advance(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: 
     return float(face.load_glyph(index, flags=_flags()).linearHoriAdvance) / 65536
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=GLYPHS)
 def _kerning(paths: tuple[Any, ...], number: int, left: int, right: int, size: float, dpi: float) -> float:
     face = _faces(paths)[number]
     face.set_size(size, dpi)
     return float(face.get_kerning(left, right, Kerning.UNFITTED)) / 64
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=GLYPHS)
 def _glyph(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: float, phase: int) -> Glyph:
     """Render one glyph with its pen at `phase`/PHASES of a pixel."""
     face = _faces(paths)[number]
@@ -97,7 +101,7 @@ def _glyph(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: fl
     return Glyph(np.array(bitmap.buffer, dtype=np.uint8), bitmap.left, bitmap.top)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=STRINGS)
 def compose(paths: tuple[Any, ...], text: str, size: float, dpi: float) -> Run:
     """Lay out and compose one line of text from cached glyphs."""
     placed: list[tuple[Glyph, int]] = []

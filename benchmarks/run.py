@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FOUNDING = ROOT / "cases" / "atc-2017-nivolumab-cabozantinib.yaml"
 CLI = [sys.executable, "-m", "atc_timeline"]
 BATCH = ["--size", "slide-16x9", "--dpi", "120", "-q"]  # the issue's batch setting
+# Commands run as an installed package runs: with its bytecode (the warm-up run writes it).
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write_cases  # noqa: E402
@@ -28,11 +30,11 @@ from generate import write_cases  # noqa: E402
 
 def timed(command: list[str], runs: int) -> float:
     """Median wall seconds of a command run as a whole process (after one warm-up run)."""
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=ENV)
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        subprocess.run(command, check=True, capture_output=True, env=ENV)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 
@@ -62,7 +64,7 @@ def throughput(paths: list[Path], fmt: str, jobs: int, out: Path, runs: int) -> 
         started = time.perf_counter()
         pid = os.fork()
         if pid == 0:  # a child to wait on, so its rusage holds this batch's peak alone
-            os.execvp(command[0], [*command, *BATCH])
+            os.execvpe(command[0], [*command, *BATCH], ENV)
         _, status, usage = os.wait4(pid, 0)
         if status:
             raise SystemExit(f"batch render failed ({status})")

@@ -26,7 +26,7 @@ PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
 # Cache sizes bound memory in a long batch: a slide chart uses ~2,000 glyph bitmaps (sizes x
 # characters x phases) and ~60 strings, a few dozen of which (lanes, ticks, legend) recur.
 GLYPHS = 8192
-STRINGS = 1024
+STRINGS = 256
 _SUPPORTED = all(hasattr(FT2Font, name) for name in ("_render_glyph", "_set_transform", "get_kerning"))
 _IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
 

@@ -14,7 +14,7 @@ _EXPORTS = {
     "figure_for_case": "atc_timeline.api",
     "layout_case": "atc_timeline.api",
     "render_case": "atc_timeline.api",
-    "write_atomic": "atc_timeline.api",
+    "write_atomic": "atc_timeline.atomic",
     "CaseError": "atc_timeline.errors",
     "CaseValidationError": "atc_timeline.errors",
     "Issue": "atc_timeline.errors",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import atc_timeline.mpl_import  # noqa: F401  (first: imports matplotlib quickly
 import pandas as pd
 from matplotlib.figure import Figure
 
+from atc_timeline.atomic import write_atomic as write_atomic  # part of this API
 from atc_timeline.dates import parse_date
 from atc_timeline.errors import CaseError
 from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
@@ -221,27 +220,3 @@ def missing_glyph_warning(case: Case, theme: Theme = LIGHT) -> str | None:
                 texts.append(value)
     missing = missing_glyphs(texts, theme.families())
     return glyph_warning(missing) if missing else None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write bytes to path via a temporary file and rename, so no half-written file remains."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise CaseError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # mkstemp makes 0600 files; a chart should get the usual permissions.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -296,6 +296,6 @@ def _stop_now(pool: ProcessPoolExecutor, unfinished: list[Job]) -> None:
     for job in unfinished:
         for _, target in job.targets:
             path = Path(target)
-            # The names api.write_atomic gives its temporary files.
+            # The names atomic.write_atomic gives its temporary files.
             for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
                 tmp.unlink(missing_ok=True)

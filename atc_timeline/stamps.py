@@ -20,19 +20,21 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from atc_timeline.atomic import write_atomic
+from atc_timeline.errors import CaseError
+
 MANIFEST = ".atc-timeline-stamps.json"
 MANIFEST_VERSION = 1
 
 # Packages whose version can change an output's bytes: drawing and text (matplotlib, numpy),
-# PNG encoding (pillow; zlib is added below), dates (pandas), the deck (python-pptx), the CJK
-# font. Doubt: system fonts and a user's matplotlibrc can change pixels too and are not in the
-# key; the README says to delete the manifest after changing them.
+# PNG encoding (numpy; zlib is added below), images (pillow), dates (pandas), the deck
+# (python-pptx), the CJK font. Doubt: system fonts and a user's matplotlibrc can change pixels
+# too and are not in the key; the README says to delete the manifest after changing them.
 PIXEL_PACKAGES = ("matplotlib", "numpy", "pandas", "pillow", "python-pptx", "noto-cjk-sans-otc")
 
 
@@ -148,8 +150,6 @@ class Stamps:
         folder meanwhile. Two runs saving at the same instant can still lose a stamp; that only
         costs a re-render, never a wrong skip, because size and mtime must match too.
         """
-        from atc_timeline.errors import CaseError
-
         for folder, stamps in self._new.items():
             merged = {**_read_manifest(folder), **stamps}
             # Stamps of outputs that no longer exist are dead weight (renamed or removed charts).
@@ -158,7 +158,7 @@ class Stamps:
                 {"version": MANIFEST_VERSION, "outputs": dict(sorted(merged.items()))}, indent=1
             )
             try:
-                _write_atomic(folder / MANIFEST, text.encode() + b"\n")
+                write_atomic(folder / MANIFEST, text.encode() + b"\n")
             except OSError as exc:
                 raise CaseError(f"{folder / MANIFEST}: cannot record stamps ({exc.strerror})") from None
             self._manifests[folder] = merged
@@ -187,22 +187,3 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     if not isinstance(outputs, dict):
         return {}
     return {name: entry for name, entry in outputs.items() if isinstance(entry, dict)}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file + rename, as api.write_atomic does.
-
-    Why not import that one: api imports matplotlib and pandas, and a re-run that skips
-    everything must not pay for them.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

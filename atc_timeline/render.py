@@ -121,7 +121,7 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
         titles: dict[str, str] = {}
         overlay = Sheet(fig)
         ax = Plot(fig, layout)
-        _draw_axes(fig, ax, layout, theme)
+        _draw_axes(ax, layout, theme)
         _draw_lanes(ax, layout, theme)
         for bar in layout.bars:
             _draw_bar(ax, bar, layout, theme, titles)
@@ -155,18 +155,17 @@ class Sheet:
     def add_artist(self, artist: Any) -> Any:
         if not artist.is_transform_set():
             artist.set_transform(self.transform)
-        if self.clip is not None and artist.get_clip_on():
-            artist.set_clip_box(self.clip)
+        self._clip(artist)
         return self.fig.add_artist(artist)
 
     def text(self, x: float, y: float, text: str, **kwargs: Any) -> Any:
         kwargs.setdefault("transform", self.transform)
-        artist = self.fig.text(x, y, text, **kwargs)
+        return self._clip(self.fig.text(x, y, text, **kwargs))
+
+    def _clip(self, artist: Any) -> Any:
         if self.clip is not None and artist.get_clip_on():
             artist.set_clip_box(self.clip)
         return artist
-
-    add_patch = add_line = add_collection = add_artist
 
 
 class Plot(Sheet):
@@ -189,7 +188,7 @@ def _text(target: Any, x: float, y: float, text: str, **kwargs: Any) -> Any:
 TICK_PAD = 3.5  # points between a tick mark and its label, as matplotlib's default
 
 
-def _draw_axes(fig: Figure, ax: Any, layout: TimelineLayout, theme: Theme) -> None:
+def _draw_axes(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
     """Time axis, grid and tick labels drawn as plain artists.
 
     Why not matplotlib's Axis: its tick machinery (a Tick object with two lines and two texts
@@ -224,13 +223,13 @@ def _draw_axes(fig: Figure, ax: Any, layout: TimelineLayout, theme: Theme) -> No
             gid="grid",
         )
     )
-    bottom = _tick_row(fig, ax, xs, labels, 0.0, 4.0, s.tick, theme.text, "tick")
+    bottom = _tick_row(ax, xs, labels, 0.0, 4.0, s.tick, theme.text, "tick")
     if layout.axis == "relative":
-        _axis_label(fig, ax, layout.relative_label, 0.0, -(bottom + 4), s.tick, theme.text, "top")
+        _axis_label(ax, layout.relative_label, 0.0, -(bottom + 4), s.tick, theme.text, "top")
     if layout.axis == "both":
         muted, small = theme.muted, s.tick * 0.9
-        top = _tick_row(fig, ax, relative_xs, relative_labels, 1.0, 3.0, small, muted, "tick-top")
-        _axis_label(fig, ax, layout.relative_label, 1.0, top + 3, small, muted, "bottom")
+        top = _tick_row(ax, relative_xs, relative_labels, 1.0, 3.0, small, muted, "tick-top")
+        _axis_label(ax, layout.relative_label, 1.0, top + 3, small, muted, "bottom")
     k = layout.sizes.marker
     for x, color, style, width, zorder, gid in (
         (layout.cutoff_x, theme.cutoff, "--", 1.4, 3.0, "cutoff-line"),
@@ -252,8 +251,7 @@ def _calendar_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
 
 
 def _tick_row(
-    fig: Figure,
-    ax: Any,
+    ax: Plot,
     xs: list[float],
     labels: list[str],
     edge: float,
@@ -282,7 +280,7 @@ def _tick_row(
         )
     )
     offset = length + TICK_PAD
-    place = offset_copy(ax.xaxis_transform, fig=fig, y=offset if up else -offset, units="points")
+    place = offset_copy(ax.xaxis_transform, fig=ax.fig, y=offset if up else -offset, units="points")
     lines = 1
     for i, (x, label) in enumerate(zip(xs, labels, strict=True)):
         ax.text(
@@ -303,11 +301,9 @@ def _tick_row(
     return offset + size * (1.0 + (lines - 1) * LINE_SPACING) * 1.17
 
 
-def _axis_label(
-    fig: Figure, ax: Any, text: str, edge: float, offset: float, size: float, color: str, va: str
-) -> None:
+def _axis_label(ax: Plot, text: str, edge: float, offset: float, size: float, color: str, va: str) -> None:
     """An axis title centred on the axes, `offset` points beyond its edge."""
-    place = offset_copy(ax.axes_transform, fig=fig, y=offset, units="points")
+    place = offset_copy(ax.axes_transform, fig=ax.fig, y=offset, units="points")
     gid = "axis-label-top" if edge else "axis-label"
     style = {"fontsize": size, "color": color, "clip_on": False, "parse_math": False}
     ax.text(0.5, edge, text, transform=place, ha="center", va=va, gid=gid, **style)
@@ -580,45 +576,15 @@ def _text_on(fill: str) -> str:
 
 def _draw_header_footer(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
     s = layout.sizes
-    if layout.title:
-        _text(
-            overlay,
-            0.2,
-            layout.title_y,
-            layout.title,
-            ha="left",
-            va="top",
-            fontsize=s.title,
-            weight="bold",
-            color=theme.text,
-            gid="title",
-        )
-    if layout.subtitle:
-        _text(
-            overlay,
-            0.2,
-            layout.subtitle_y,
-            layout.subtitle,
-            ha="left",
-            va="top",
-            fontsize=s.subtitle,
-            color=theme.muted,
-            gid="subtitle",
-            linespacing=LINE_SPACING,
-        )
-    if layout.footnote:
-        _text(
-            overlay,
-            0.2,
-            layout.footnote_y,
-            layout.footnote,
-            ha="left",
-            va="top",
-            fontsize=s.footnote,
-            color=theme.muted,
-            gid="footnote",
-            linespacing=LINE_SPACING,
-        )
+    muted = {"color": theme.muted, "linespacing": LINE_SPACING}  # these two may wrap
+    for text, y, gid, style in (
+        # The title is one line, in matplotlib's own line spacing.
+        (layout.title, layout.title_y, "title", {"fontsize": s.title, "color": theme.text, "weight": "bold"}),
+        (layout.subtitle, layout.subtitle_y, "subtitle", {"fontsize": s.subtitle, **muted}),
+        (layout.footnote, layout.footnote_y, "footnote", {"fontsize": s.footnote, **muted}),
+    ):
+        if text:
+            _text(overlay, 0.2, y, text, ha="left", va="top", gid=gid, **style)
 
 
 def _draw_legend(overlay: Any, layout: TimelineLayout, theme: Theme) -> None:
@@ -658,13 +624,13 @@ def _legend_handle(
             hatch=bar_style.hatch or None,
             gid=gid,
         )
-        ax.add_patch(rect)
+        ax.add_artist(rect)
     elif key == "fuzzy":
         bar = Bar(
             "legend", "legend", "other", "", x, x + w * 0.45, x + w * 0.55, x + w, y, h, "date", False, False
         )
         pieces = _bar_pieces(bar, bar.start_lo, bar.end_hi)
-        ax.add_collection(
+        ax.add_artist(
             PolyCollection(
                 [p for p, _ in pieces],
                 linewidths=0,
@@ -673,8 +639,8 @@ def _legend_handle(
             )
         )
     elif key == "ongoing":
-        ax.add_patch(Rectangle((x, y - h / 4), w * 0.6, h / 2, facecolor="#777777", lw=0))
-        ax.add_patch(
+        ax.add_artist(Rectangle((x, y - h / 4), w * 0.6, h / 2, facecolor="#777777", lw=0))
+        ax.add_artist(
             Polygon(
                 [(x + w * 0.6, y - h / 2), (x + w, y), (x + w * 0.6, y + h / 2)],
                 facecolor="#777777",
@@ -686,7 +652,7 @@ def _legend_handle(
         style = theme.marker(key)
         face = style.color if style.filled else theme.background
         edge = style.edge if style.filled else style.color
-        ax.add_line(
+        ax.add_artist(
             Line2D(
                 [x + w / 2],
                 [y],

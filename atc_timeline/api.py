@@ -14,17 +14,19 @@ from matplotlib.figure import Figure
 from atc_timeline.atomic import write_atomic as write_atomic  # part of this API
 from atc_timeline.dates import parse_date
 from atc_timeline.errors import CaseError
+from atc_timeline.formats import OUTPUT_FORMATS as OUTPUT_FORMATS  # part of this API
+from atc_timeline.formats import check_format
+from atc_timeline.formats import format_for as format_for  # part of this API
 from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.loading import load_case
 from atc_timeline.model import Case
 from atc_timeline.normalize import case_context, normalize_events
-from atc_timeline.render import FORMATS, draw_timeline, figure_to_bytes, make_measure
+from atc_timeline.render import draw_timeline, figure_to_bytes, make_measure
 from atc_timeline.themes import LIGHT, Theme
 
 DEFAULT_WIDTH = 13.333  # a 16:9 slide, in inches
 DEFAULT_HEIGHT = 7.5
 DEFAULT_DPI = 150
-OUTPUT_FORMATS = (*FORMATS, "pptx")
 
 
 # name: (width in, height in, text scale). Why the scales: text must be readable at the
@@ -156,19 +158,6 @@ def figure_for_case(case: Case, options: ChartOptions | None = None, theme: Them
     return draw_timeline(layout_case(case, options, theme), theme, dpi=options.dpi)
 
 
-def format_for(path: str | Path, override: str | None = None) -> str:
-    """The output format: --format if given, else the file extension."""
-    if override:
-        fmt = override.lower().lstrip(".")
-    else:
-        fmt = Path(path).suffix.lower().lstrip(".")
-        if not fmt:
-            raise CaseError(f"{path}: cannot tell the format; add .png, .svg, .pdf or .pptx, or use --format")
-    if fmt not in OUTPUT_FORMATS:
-        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(OUTPUT_FORMATS)}")
-    return fmt
-
-
 def render_case(
     case: Case | str | Path,
     fmt: str = "png",
@@ -178,8 +167,7 @@ def render_case(
     """Render a case (a Case or a path to a case file) to PNG, SVG or PDF bytes."""
     options = options or ChartOptions()
     options.check()
-    if fmt not in OUTPUT_FORMATS:
-        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(OUTPUT_FORMATS)}")
+    check_format(fmt)
     if not isinstance(case, Case):
         case = load_case(case)
     if fmt == "pptx":

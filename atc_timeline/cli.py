@@ -225,22 +225,21 @@ def _render_one(
     stamps: Any = None,
 ) -> None:
     """One case to one file (or stdout), with warnings and errors on stderr."""
+    from atc_timeline.formats import format_for
+
+    fmt = format_for("-.png" if target == "-" else target, override)
     key = None
     if stamps is not None and source != "-" and target != "-":
-        # The same format rule as api.format_for; an unknown format is never up to date and
-        # is refused below.
-        guess = (override or Path(target).suffix).lower().lstrip(".")
-        key = stamps.key(source, guess)
+        key = stamps.key(source, fmt)
         if key is not None and stamps.is_current(target, key):
             if not quiet:
                 _console(True).print(f"{target} is up to date (skipped)", highlight=False, soft_wrap=True)
             return
-    from atc_timeline.api import format_for, missing_glyph_warning, render_case, write_atomic
+    from atc_timeline.api import missing_glyph_warning, render_case, write_atomic
     from atc_timeline.loading import check_text
 
     options = _chart_options(choices)
     theme = make_theme()
-    fmt = format_for("-.png" if target == "-" else target, override)
     report = check_text(stdin_text or "", "<stdin>") if source == "-" else _check(Path(source))
     _print_issues(report.issues)
     if report.case is None:
@@ -292,7 +291,7 @@ def _render_batch(
         planned = set_aside_current(planned, stamps)
     options, theme = None, LIGHT  # used only if something is drawn
     if any(job.targets for job in planned):
-        from atc_timeline.api import format_for
+        from atc_timeline.formats import format_for
 
         options = _chart_options(choices)
         theme = make_theme()

@@ -27,11 +27,11 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox, blended_transform_factory, offset_copy
 
 from atc_timeline.agg_text import FastTextCanvas
+from atc_timeline.formats import FORMATS
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
 from atc_timeline.png import encode_png
 from atc_timeline.themes import LIGHT, Theme
 
-FORMATS = ("png", "svg", "pdf")
 FADE_STEPS = 10
 LINE_SPACING = 1.2
 

@@ -1,0 +1,27 @@
+"""Output formats and how one is chosen; light, so the command line can decide before importing matplotlib."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from atc_timeline.errors import CaseError
+
+FORMATS = ("png", "svg", "pdf")  # what a Figure is saved as
+OUTPUT_FORMATS = (*FORMATS, "pptx")
+
+
+def check_format(fmt: str) -> str:
+    """The format, or a plain error naming the ones there are."""
+    if fmt not in OUTPUT_FORMATS:
+        raise CaseError(f"unknown format '{fmt}'; use one of: {', '.join(OUTPUT_FORMATS)}")
+    return fmt
+
+
+def format_for(path: str | Path, override: str | None = None) -> str:
+    """The output format: --format if given, else the file extension."""
+    if override:
+        return check_format(override.lower().lstrip("."))
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if not fmt:
+        raise CaseError(f"{path}: cannot tell the format; add .png, .svg, .pdf or .pptx, or use --format")
+    return check_format(fmt)

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +60,6 @@ class Result:
     warnings: tuple[str, ...] = ()
     milliseconds: float = 0.0
     current: tuple[str, ...] = ()  # outputs left alone because they were up to date
-    extra: dict[str, object] = field(default_factory=dict)
 
     def record(self) -> dict[str, object]:
         """The --summary json record: `outputs` are all in place, `written` those this run wrote."""

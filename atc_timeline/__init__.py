@@ -10,21 +10,21 @@ __version__ = "0.1.0"
 # Why: `atc-timeline --help` should not pay for importing matplotlib and pandas, so the
 # public names are resolved on first use.
 _EXPORTS = {
-    "ChartOptions": "atc_timeline.api",
-    "figure_for_case": "atc_timeline.api",
-    "layout_case": "atc_timeline.api",
-    "render_case": "atc_timeline.api",
-    "write_atomic": "atc_timeline.atomic",
+    "ChartOptions": "atc_timeline.pipeline",
+    "figure_for_case": "atc_timeline.pipeline",
+    "layout_case": "atc_timeline.pipeline",
+    "render_case": "atc_timeline.pipeline",
+    "write_atomic": "atc_timeline.writers.atomic",
     "CaseError": "atc_timeline.errors",
     "CaseValidationError": "atc_timeline.errors",
     "Issue": "atc_timeline.errors",
-    "compute_layout": "atc_timeline.layout",
-    "load_case": "atc_timeline.loading",
-    "load_case_text": "atc_timeline.loading",
-    "case_context": "atc_timeline.normalize",
-    "normalize_events": "atc_timeline.normalize",
-    "draw_timeline": "atc_timeline.render",
-    "figure_to_bytes": "atc_timeline.render",
+    "compute_layout": "atc_timeline.layout.engine",
+    "load_case": "atc_timeline.readers.yaml_case",
+    "load_case_text": "atc_timeline.readers.yaml_case",
+    "case_context": "atc_timeline.events.normalize",
+    "normalize_events": "atc_timeline.events.normalize",
+    "draw_timeline": "atc_timeline.draw.figure",
+    "figure_to_bytes": "atc_timeline.draw.figure",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -166,7 +166,7 @@ def render(
     stdin_text = sys.stdin.read() if "-" in case_files else None
     stamps = None
     if skip_unchanged:
-        from atc_timeline.stamps import Stamps
+        from atc_timeline.batch.stamps import Stamps
 
         # The options as given, not ChartOptions: they determine it (its code is in the key),
         # and building it imports the drawing stack, which a run that skips everything avoids.
@@ -203,7 +203,7 @@ def render(
 
 def _chart_options(choices: dict[str, Any]) -> Any:
     """The checked ChartOptions for the command-line choices (imports the drawing stack)."""
-    from atc_timeline.api import ChartOptions
+    from atc_timeline.pipeline import ChartOptions
 
     options = ChartOptions.for_size(**choices)
     options.check()
@@ -225,7 +225,7 @@ def _render_one(
     stamps: Any = None,
 ) -> None:
     """One case to one file (or stdout), with warnings and errors on stderr."""
-    from atc_timeline.formats import format_for
+    from atc_timeline.writers.formats import format_for
 
     fmt = format_for("-.png" if target == "-" else target, override)
     key = None
@@ -235,8 +235,8 @@ def _render_one(
             if not quiet:
                 _console(True).print(f"{target} is up to date (skipped)", highlight=False, soft_wrap=True)
             return
-    from atc_timeline.api import missing_glyph_warning, render_case, write_atomic
-    from atc_timeline.loading import check_text
+    from atc_timeline.pipeline import missing_glyph_warning, render_case, write_atomic
+    from atc_timeline.readers.yaml_case import check_text
 
     options = _chart_options(choices)
     theme = make_theme()
@@ -281,8 +281,8 @@ def _render_batch(
     """Many cases into a folder; one bad file never stops the others; exit 1 if any failed."""
     from contextlib import closing
 
-    from atc_timeline.batch import STATUSES, plan_jobs, render_many, set_aside_current
-    from atc_timeline.themes import LIGHT
+    from atc_timeline.batch.pool import STATUSES, plan_jobs, render_many, set_aside_current
+    from atc_timeline.draw.themes import LIGHT
 
     if summary not in (None, "json"):
         raise CaseError(f"unknown --summary '{summary}'; use json")
@@ -291,7 +291,7 @@ def _render_batch(
         planned = set_aside_current(planned, stamps)
     options, theme = None, LIGHT  # used only if something is drawn
     if any(job.targets for job in planned):
-        from atc_timeline.formats import format_for
+        from atc_timeline.writers.formats import format_for
 
         options = _chart_options(choices)
         theme = make_theme()
@@ -359,7 +359,7 @@ def _render_batch(
 
 def _style_bytes(name: str, style: Path | None) -> bytes | None:
     """Refuse an unknown theme name; the house style file's bytes (None without --style)."""
-    from atc_timeline.themes import THEMES
+    from atc_timeline.draw.themes import THEMES
 
     if name not in THEMES:
         raise CaseError(f"unknown --theme '{name}'; use one of: {', '.join(THEMES)}")
@@ -375,7 +375,7 @@ def _style_bytes(name: str, style: Path | None) -> bytes | None:
 
 def _theme(name: str, style: Path | None, raw: bytes | None) -> Any:
     """The named theme, with a house style file (its bytes already read) applied over it."""
-    from atc_timeline.themes import THEMES, style_theme
+    from atc_timeline.draw.themes import THEMES, style_theme
 
     theme = THEMES[name]
     if style is None or raw is None:
@@ -460,7 +460,7 @@ def schema() -> None:
 
     Example: atc-timeline schema > case.schema.json
     """
-    from atc_timeline.schema import schema_text
+    from atc_timeline.case.schema import schema_text
 
     sys.stdout.write(schema_text())
 
@@ -487,7 +487,7 @@ def summary(
 
     Example: atc-timeline summary cases/atc-2017-nivolumab-cabozantinib.yaml --format markdown
     """
-    from atc_timeline import summary as tables
+    from atc_timeline.writers import tables
 
     report = _check(case_file)
     _print_issues(report.issues)
@@ -523,7 +523,7 @@ def summary(
 def _check(path: Path) -> Any:
     """Check one file; a file that cannot be read becomes a report with one error."""
     from atc_timeline.errors import Issue
-    from atc_timeline.loading import Report, check_file
+    from atc_timeline.readers.yaml_case import Report, check_file
 
     try:
         return check_file(path)

@@ -9,9 +9,9 @@ import argparse
 import warnings
 from pathlib import Path
 
-from atc_timeline.api import SIZE_PRESETS, ChartOptions, render_case, write_atomic
-from atc_timeline.loading import load_case
-from atc_timeline.themes import THEMES
+from atc_timeline.draw.themes import THEMES
+from atc_timeline.pipeline import SIZE_PRESETS, ChartOptions, render_case, write_atomic
+from atc_timeline.readers.yaml_case import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 

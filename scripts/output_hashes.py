@@ -66,7 +66,8 @@ def hashes() -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--compare", type=Path, help="a JSON file printed by an earlier run")
     args = parser.parse_args()
     now = hashes()

@@ -8,8 +8,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from atc_timeline.agg_text import FastTextCanvas, FastTextRenderer, compose
-from atc_timeline.themes import LIGHT
+from atc_timeline.draw.themes import LIGHT
+from atc_timeline.mpl.agg_text import FastTextCanvas, FastTextRenderer, compose
 
 SAMPLES = ["Cabozantinib 40 mg QD", "MRI: PR −42 % (iRECIST)", "Arteriovenous thrombosis", "Jul\n2018"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from atc_timeline.checks import MAX_EVENTS
-from atc_timeline.loading import check_text
+from atc_timeline.case.checks import MAX_EVENTS
+from atc_timeline.readers.yaml_case import check_text
 
 HEAD = """schema: atc-timeline/1
 case: {id: t, title: Test, data_cutoff: "2020-06"}

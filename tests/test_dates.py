@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atc_timeline.dates import PartialDate, parse_date
+from atc_timeline.case.dates import PartialDate, parse_date
 
 # --- precision ------------------------------------------------------------------------------
 

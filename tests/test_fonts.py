@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager
 
-from atc_timeline.fonts import (
+from atc_timeline.mpl.fonts import (
     BASE_FAMILY,
     CJK_PACKAGE,
     cjk_font_path,

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
+from atc_timeline.case.model import Case
 from atc_timeline.errors import CaseError
-from atc_timeline.loading import decode_bytes, load_case_text, parse_yaml
-from atc_timeline.model import Case
+from atc_timeline.readers.yaml_case import decode_bytes, load_case_text, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "cases").glob("*.yaml"))

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atc_timeline import layout as L
-from atc_timeline.api import ChartOptions, figure_for_case, layout_case
-from atc_timeline.loading import load_case, load_case_text
-from atc_timeline.normalize import case_context, normalize_events
-from atc_timeline.render import make_measure
+from atc_timeline.draw.figure import make_measure
+from atc_timeline.events.normalize import case_context, normalize_events
+from atc_timeline.layout import engine as L
+from atc_timeline.pipeline import ChartOptions, figure_for_case, layout_case
+from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import CASES
 from tests.helpers import drawn_texts, overlaps
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from atc_timeline.dates import PartialDate
+from atc_timeline.case.dates import PartialDate
 from atc_timeline.errors import CaseError, CaseValidationError, Issue
-from atc_timeline.loading import decode_bytes, load_case, load_case_text, parse_yaml
+from atc_timeline.readers.yaml_case import decode_bytes, load_case, load_case_text, parse_yaml
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))

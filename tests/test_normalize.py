@@ -12,15 +12,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from atc_timeline.loading import load_case, load_case_text
-from atc_timeline.model import Case
-from atc_timeline.normalize import (
+from atc_timeline.case.model import Case
+from atc_timeline.events.normalize import (
     EVENT_COLUMNS,
     case_context,
     data_cutoff,
     lane_order,
     normalize_events,
 )
+from atc_timeline.readers.yaml_case import load_case, load_case_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "cases").glob("*.yaml"))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
 
-from atc_timeline.png import SIGNATURE, encode_png
+from atc_timeline.writers.png import SIGNATURE, encode_png
 
 
 def _decode(data: bytes) -> Image.Image:

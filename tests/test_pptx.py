@@ -13,8 +13,8 @@ import pptx
 import pytest
 from PIL import Image
 
-from atc_timeline.api import ChartOptions, render_case
-from atc_timeline.pptx_export import EMU_PER_INCH, pptx_bytes
+from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.writers.pptx import EMU_PER_INCH, pptx_bytes
 from tests.conftest import FOUNDING, ROOT
 
 WIDTH, HEIGHT = 13.333, 7.5
@@ -105,7 +105,7 @@ def test_same_input_gives_identical_bytes(chart_png, source):
 
 
 def test_importing_the_module_does_not_import_python_pptx():
-    code = "import sys, atc_timeline.pptx_export; sys.exit('pptx' in sys.modules)"
+    code = "import sys, atc_timeline.writers.pptx; sys.exit('pptx' in sys.modules)"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 

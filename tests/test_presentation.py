@@ -11,10 +11,10 @@ from matplotlib.text import Text
 from PIL import Image
 from typer.testing import CliRunner
 
-from atc_timeline.api import SIZE_PRESETS, ChartOptions, figure_for_case, layout_case, render_case
 from atc_timeline.cli import app
-from atc_timeline.loading import load_case, load_case_text
-from atc_timeline.themes import THEMES
+from atc_timeline.draw.themes import THEMES
+from atc_timeline.pipeline import SIZE_PRESETS, ChartOptions, figure_for_case, layout_case, render_case
+from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import FOUNDING
 from tests.test_layout import _assert_clean
 
@@ -160,7 +160,7 @@ imaging:
 
 def test_cjk_and_other_scripts_render_without_missing_glyphs():
     pytest.importorskip("noto_cjk_sans_otc")
-    from atc_timeline.api import missing_glyph_warning
+    from atc_timeline.pipeline import missing_glyph_warning
 
     case = load_case_text(CJK_CASE)
     assert missing_glyph_warning(case) is None

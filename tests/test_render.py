@@ -7,8 +7,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
-from atc_timeline.api import ChartOptions, figure_for_case, layout_case, render_case
-from atc_timeline.loading import load_case_text
+from atc_timeline.pipeline import ChartOptions, figure_for_case, layout_case, render_case
+from atc_timeline.readers.yaml_case import load_case_text
 from tests.conftest import FOUNDING
 
 
@@ -90,7 +90,7 @@ def test_legend_lists_only_what_is_on_the_chart():
 
 
 def test_response_markers_differ_by_shape_not_colour_alone():
-    from atc_timeline.themes import LIGHT
+    from atc_timeline.draw.themes import LIGHT
 
     keys = [k for k in LIGHT.markers if k.startswith("imaging:")] + ["surgery"]
     seen: dict[tuple[str, bool], str] = {}

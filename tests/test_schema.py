@@ -10,10 +10,10 @@ from typing import Any, get_args
 
 import pytest
 
-from atc_timeline import model
-from atc_timeline.dates import DATE_PATTERN
-from atc_timeline.loading import parse_yaml
-from atc_timeline.schema import ASCII_DATE_PATTERN, SCHEMA_URL, case_json_schema, schema_text
+from atc_timeline.case import model
+from atc_timeline.case.dates import DATE_PATTERN
+from atc_timeline.case.schema import ASCII_DATE_PATTERN, SCHEMA_URL, case_json_schema, schema_text
+from atc_timeline.readers.yaml_case import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "case.schema.json"
@@ -54,7 +54,7 @@ def test_committed_schema_is_current() -> None:
     committed = SCHEMA_FILE.read_text(encoding="utf-8")
     assert committed == schema_text(), (
         "schema/case.schema.json is out of date with atc_timeline/model.py; regenerate it with "
-        f"`{REGENERATE}` (or `python -m atc_timeline.schema > schema/case.schema.json`) and commit it"
+        f"`{REGENERATE}` (or `python -m atc_timeline.case.schema > schema/case.schema.json`) and commit it"
     )
 
 

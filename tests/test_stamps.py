@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from atc_timeline import stamps
+from atc_timeline.batch import stamps
 from atc_timeline.cli import app
 from tests.conftest import CASES, FOUNDING, ROOT
 

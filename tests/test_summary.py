@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atc_timeline.dates import parse_date
-from atc_timeline.loading import load_case
-from atc_timeline.model import Case
-from atc_timeline.normalize import normalize_events
-from atc_timeline.summary import (
+from atc_timeline.case.dates import parse_date
+from atc_timeline.case.model import Case
+from atc_timeline.events.normalize import normalize_events
+from atc_timeline.readers.yaml_case import load_case
+from atc_timeline.writers.tables import (
     TABLES,
     AdverseEventRow,
     ImagingRow,

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from atc_timeline.api import ChartOptions, render_case
-from atc_timeline.loading import load_case
-from atc_timeline.normalize import normalize_events
+from atc_timeline.events.normalize import normalize_events
+from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.readers.yaml_case import load_case
 from tests.conftest import CASES, FOUNDING
 
 SVG = "{http://www.w3.org/2000/svg}"

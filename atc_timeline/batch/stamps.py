@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from atc_timeline.atomic import write_atomic
 from atc_timeline.errors import CaseError
+from atc_timeline.writers.atomic import write_atomic
 
 MANIFEST = ".atc-timeline-stamps.json"
 MANIFEST_VERSION = 1
@@ -65,7 +65,7 @@ def environment() -> dict[str, str]:
 
     # Why the source as well as the version: a development install changes code without
     # changing the version, and a stale chart from older code must not be kept.
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     code = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
         code.update(source.relative_to(package).as_posix().encode() + b"\0")

@@ -6,8 +6,8 @@ import json
 import sys
 from typing import Any
 
-from atc_timeline.dates import DATE_PATTERN
-from atc_timeline.model import SCHEMA_ID, Case
+from atc_timeline.case.dates import DATE_PATTERN
+from atc_timeline.case.model import SCHEMA_ID, Case
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_URL = "https://atc-timeline.example/schema/case.schema.json"
@@ -55,5 +55,5 @@ def _ascii_dates(node: Any) -> Any:
     return node
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m atc_timeline.schema > schema/...`
+if __name__ == "__main__":  # pragma: no cover - `python -m atc_timeline.case.schema > schema/...`
     sys.stdout.write(schema_text())

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from atc_timeline.normalize import CaseContext
+from atc_timeline.events.normalize import CaseContext
 
 Measure = Callable[[str, float], tuple[float, float]]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atc_timeline.model import Medication
+from atc_timeline.case.model import Medication
 
 DEFAULT_LANES = {
     "procedure": "Surgery",

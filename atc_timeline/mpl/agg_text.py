@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import atc_timeline.mpl_import  # noqa: F401  (first: imports matplotlib quickly)
+import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
 
 # isort: split
 import numpy as np

@@ -13,9 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from atc_timeline.checks import MAX_EVENTS, check_case
-from atc_timeline.errors import CaseValidationError, Issue
-from atc_timeline.model import (
+from atc_timeline.case.checks import MAX_EVENTS, check_case
+from atc_timeline.case.model import (
     CODE_PATTERN,
     CODE_SYSTEMS,
     AdverseEvent,
@@ -29,6 +28,7 @@ from atc_timeline.model import (
     Procedure,
     Radiotherapy,
 )
+from atc_timeline.errors import CaseValidationError, Issue
 
 KeyPath = tuple[str | int, ...]
 LineMap = dict[KeyPath, tuple[int, int]]

@@ -15,16 +15,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.errors import CaseError
-from atc_timeline.themes import LIGHT, Theme
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
+    from atc_timeline.batch.stamps import Stamps
+
     # Why not at run time: api imports matplotlib and pandas, and a batch whose outputs are
     # all up to date (--skip-unchanged) must finish without them.
-    from atc_timeline.api import ChartOptions
-    from atc_timeline.stamps import Stamps
+    from atc_timeline.pipeline import ChartOptions
 
 DEFAULT_PATTERN = "{stem}.{format}"
 # What --summary json reports for an input: drawn (some output written), skipped (every output
@@ -132,9 +133,9 @@ def set_aside_current(jobs: Sequence[Job], stamps: Stamps) -> list[Job]:
 
 def run_job(job: Job, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Result:
     """Check, lay out and draw one case once, then write each requested format atomically."""
-    from atc_timeline.api import ChartOptions, layout_case, render_case, write_atomic
-    from atc_timeline.loading import check_file, check_text
-    from atc_timeline.render import draw_timeline, figure_to_bytes
+    from atc_timeline.draw.figure import draw_timeline, figure_to_bytes
+    from atc_timeline.pipeline import ChartOptions, layout_case, render_case, write_atomic
+    from atc_timeline.readers.yaml_case import check_file, check_text
 
     options = options or ChartOptions()
     started = time.perf_counter()
@@ -237,7 +238,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()  # Windows: spawn
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["atc_timeline.api"])
+    context.set_forkserver_preload(["atc_timeline.pipeline"])
     return context
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from atc_timeline.dates import PartialDate, parse_date
-from atc_timeline.lanes import BOTTOM_LANES, DEFAULT_LANES, medication_lane
-from atc_timeline.model import SCHEDULE_TEXT, Case, Medication
+from atc_timeline.case.dates import PartialDate, parse_date
+from atc_timeline.case.lanes import BOTTOM_LANES, DEFAULT_LANES, medication_lane
+from atc_timeline.case.model import SCHEDULE_TEXT, Case, Medication
 
 # The column contract of the events frame: one row per drawable event, sorted by
 # (start_lo, order). Dates are the earliest/latest plausible day of each end, so a

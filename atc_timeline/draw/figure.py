@@ -10,7 +10,7 @@ from functools import lru_cache
 from html import escape
 from typing import Any, cast
 
-import atc_timeline.mpl_import  # noqa: F401  (first: imports matplotlib quickly)
+import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
 
 # isort: split
 import matplotlib as mpl
@@ -26,11 +26,11 @@ from matplotlib.markers import TICKDOWN, TICKUP, MarkerStyle
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox, blended_transform_factory, offset_copy
 
-from atc_timeline.agg_text import FastTextCanvas
-from atc_timeline.formats import FORMATS
-from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
-from atc_timeline.png import encode_png
-from atc_timeline.themes import LIGHT, Theme
+from atc_timeline.draw.themes import LIGHT, Theme
+from atc_timeline.layout.engine import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
+from atc_timeline.mpl.agg_text import FastTextCanvas
+from atc_timeline.writers.formats import FORMATS
+from atc_timeline.writers.png import encode_png
 
 FADE_STEPS = 10
 LINE_SPACING = 1.2
@@ -64,7 +64,7 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
 
 @lru_cache(maxsize=8)
 def _measure_for(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
-    from atc_timeline.fonts import font_files
+    from atc_timeline.mpl.fonts import font_files
 
     prop = _font(family, weight).copy()
     prop.set_size(_REFERENCE_POINTS)

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
-from atc_timeline.dates import PartialDate
+from atc_timeline.case.dates import PartialDate
 
 # Why import from normalize: the table must name lanes exactly as the chart does. The lane rule
 # for medications is private there; it should become public (e.g. `medication_lane`) one day.
-from atc_timeline.lanes import DEFAULT_LANES, medication_lane
-from atc_timeline.model import AdverseEvent, Case, Imaging, Medication, Procedure, Radiotherapy
+from atc_timeline.case.lanes import DEFAULT_LANES, medication_lane
+from atc_timeline.case.model import AdverseEvent, Case, Imaging, Medication, Procedure, Radiotherapy
 
 TABLES: tuple[str, ...] = ("treatments", "imaging", "adverse_events")
 TABLE_TITLES: dict[str, str] = {

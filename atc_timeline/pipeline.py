@@ -5,24 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import atc_timeline.mpl_import  # noqa: F401  (first: imports matplotlib quickly)
+import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
 
 # isort: split
 import pandas as pd
 from matplotlib.figure import Figure
 
-from atc_timeline.atomic import write_atomic as write_atomic  # part of this API
-from atc_timeline.dates import parse_date
+from atc_timeline.case.dates import parse_date
+from atc_timeline.case.model import Case
+from atc_timeline.draw.figure import draw_timeline, figure_to_bytes, make_measure
+from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.errors import CaseError
-from atc_timeline.formats import OUTPUT_FORMATS as OUTPUT_FORMATS  # part of this API
-from atc_timeline.formats import check_format
-from atc_timeline.formats import format_for as format_for  # part of this API
-from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
-from atc_timeline.loading import load_case
-from atc_timeline.model import Case
-from atc_timeline.normalize import case_context, normalize_events
-from atc_timeline.render import draw_timeline, figure_to_bytes, make_measure
-from atc_timeline.themes import LIGHT, Theme
+from atc_timeline.events.normalize import case_context, normalize_events
+from atc_timeline.layout.engine import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.readers.yaml_case import load_case
+from atc_timeline.writers.atomic import write_atomic as write_atomic  # part of this API
+from atc_timeline.writers.formats import OUTPUT_FORMATS as OUTPUT_FORMATS  # part of this API
+from atc_timeline.writers.formats import check_format
+from atc_timeline.writers.formats import format_for as format_for  # part of this API
 
 DEFAULT_WIDTH = 13.333  # a 16:9 slide, in inches
 DEFAULT_HEIGHT = 7.5
@@ -111,7 +111,7 @@ def layout_case(
     context = case_context(case, events)
     axis = options.axis
     if options.deidentify:
-        from atc_timeline.deidentify import deidentify_context, deidentify_events
+        from atc_timeline.events.deidentify import deidentify_context, deidentify_events
 
         events = deidentify_events(events, pd.Timestamp(context.time_zero))
         context = deidentify_context(context, case)
@@ -178,7 +178,7 @@ def render_case(
 
 def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
     """A one-slide deck: the title in the slide's title box, the chart at full width below it."""
-    from atc_timeline.pptx_export import TITLE_BAND, TITLE_BAND_MAX_IN, pptx_bytes
+    from atc_timeline.writers.pptx import TITLE_BAND, TITLE_BAND_MAX_IN, pptx_bytes
 
     band = min(options.height * TITLE_BAND, TITLE_BAND_MAX_IN)
     # Why: drawn for the space under the title, the chart fills the slide's width; and its
@@ -198,7 +198,7 @@ def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
 
 def missing_glyph_warning(case: Case, theme: Theme = LIGHT) -> str | None:
     """A plain warning naming characters no installed font can draw, with the fix; else None."""
-    from atc_timeline.fonts import glyph_warning, missing_glyphs
+    from atc_timeline.mpl.fonts import glyph_warning, missing_glyphs
 
     texts = [case.case.title, case.diagnosis.label, *case.diagnosis.molecular, *case.display.lanes]
     for item in case.items():

@@ -6,9 +6,9 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 
-from atc_timeline.dates import PartialDate, parse_date
+from atc_timeline.case.dates import PartialDate, parse_date
+from atc_timeline.case.model import Case
 from atc_timeline.errors import Severity
-from atc_timeline.model import Case
 
 Finding = tuple[tuple[str | int, ...], str, Severity]
 

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from atc_timeline.dates import DATE_PATTERN, PartialDate, parse_date
+from atc_timeline.case.dates import DATE_PATTERN, PartialDate, parse_date
 
 SCHEMA_ID = "atc-timeline/1"
 

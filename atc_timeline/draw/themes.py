@@ -120,7 +120,7 @@ class Theme:
 
     def families(self) -> tuple[str, ...]:
         """The theme's fonts followed by the bundled CJK font, when installed."""
-        from atc_timeline.fonts import font_families
+        from atc_timeline.mpl.fonts import font_families
 
         return font_families(self.font_family)
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pandas as pd
 
-from atc_timeline.model import Case
-from atc_timeline.normalize import CaseContext
+from atc_timeline.case.model import Case
+from atc_timeline.events.normalize import CaseContext
 
 _MONTH = 30.4375
 

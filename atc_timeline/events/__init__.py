@@ -1,0 +1,1 @@
+"""Events: a Case flattened into the normalized events DataFrame, and its de-identified form."""

@@ -1,0 +1,1 @@
+"""Layout: the events frame placed as plain data (lanes, bars, markers, labels); no matplotlib."""

@@ -1,0 +1,1 @@
+"""What leans on matplotlib internals: fonts, text metrics, the fast glyph canvas, the quick import."""

@@ -1,0 +1,1 @@
+"""Readers: case files (YAML today) into validated Case models, every problem located."""

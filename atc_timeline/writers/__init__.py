@@ -1,0 +1,1 @@
+"""Writers: figure bytes (PNG, SVG, PDF), the PowerPoint deck, summary tables and atomic file writes."""

@@ -19,7 +19,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-baselines",
         action="store_true",
         default=False,
-        help="Rewrite the PNG baselines in tests/baseline instead of comparing against them.",
+        help="Rewrite the PNG baselines in tests/draw/baseline instead of comparing against them.",
     )
 
 

@@ -18,7 +18,7 @@ from atc_timeline.case.model import Case
 from atc_timeline.errors import CaseError
 from atc_timeline.readers.yaml_case import decode_bytes, load_case_text, parse_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "cases").glob("*.yaml"))
 TEXTS = {path.stem: path.read_text(encoding="utf-8") for path in CASES}
 RAW = {path.stem: path.read_bytes() for path in CASES}

@@ -16,7 +16,7 @@ from atc_timeline.draw.themes import THEMES
 from atc_timeline.pipeline import SIZE_PRESETS, ChartOptions, figure_for_case, layout_case, render_case
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import FOUNDING
-from tests.test_layout import _assert_clean
+from tests.helpers import assert_clean
 
 runner = CliRunner()
 
@@ -32,7 +32,7 @@ def test_every_preset_has_its_real_size_and_no_overlaps(size):
         assert height <= real_h <= 9.0, "a journal figure may grow taller, up to a page"
     else:
         assert round(real_h, 2) == round(height, 2)
-    _assert_clean(fig)
+    assert_clean(fig)
 
 
 def test_journal_text_is_smaller_than_slide_text_but_readable():
@@ -169,7 +169,7 @@ def test_cjk_and_other_scripts_render_without_missing_glyphs():
         for fmt in ("png", "pdf"):
             render_case(case, fmt, ChartOptions(dpi=50))
     assert not [w for w in caught if "missing from font" in str(w.message)]
-    _assert_clean(figure_for_case(case, ChartOptions(dpi=72)))
+    assert_clean(figure_for_case(case, ChartOptions(dpi=72)))
 
 
 def test_a_glyph_no_font_has_is_a_warning_with_the_fix(tmp_path):

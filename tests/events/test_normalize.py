@@ -22,7 +22,7 @@ from atc_timeline.events.normalize import (
 )
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "cases").glob("*.yaml"))
 
 HEAD = """\

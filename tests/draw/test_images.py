@@ -12,7 +12,7 @@ from atc_timeline.pipeline import ChartOptions, render_case
 from tests.conftest import ROOT
 
 BASELINES = Path(__file__).parent / "baseline"
-OUTPUT = Path(__file__).parent / "output"
+OUTPUT = Path(__file__).parents[1] / "output"
 TOLERANCE = 2.0  # RMS on 0-255; absorbs anti-aliasing noise, not a moved label
 
 CHARTS = {

@@ -15,7 +15,7 @@ from atc_timeline.case.dates import DATE_PATTERN
 from atc_timeline.case.schema import ASCII_DATE_PATTERN, SCHEMA_URL, case_json_schema, schema_text
 from atc_timeline.readers.yaml_case import parse_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "schema" / "case.schema.json"
 CASES = sorted((ROOT / "cases").glob("*.yaml"))
 MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"

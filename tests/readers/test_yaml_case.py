@@ -11,7 +11,7 @@ from atc_timeline.case.dates import PartialDate
 from atc_timeline.errors import CaseError, CaseValidationError, Issue
 from atc_timeline.readers.yaml_case import decode_bytes, load_case, load_case_text, parse_yaml
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
 
 HEAD = """\

@@ -16,7 +16,7 @@ from atc_timeline.layout import engine as L
 from atc_timeline.pipeline import ChartOptions, figure_for_case, layout_case
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import CASES
-from tests.helpers import drawn_texts, overlaps
+from tests.helpers import assert_clean, drawn_texts
 
 # Texts that sit on their own bar by design; everything else must stand clear.
 ON_BAR = ("bar-", "phase-")
@@ -26,22 +26,12 @@ def _free_texts(fig):
     return [(gid, text, box) for gid, text, box in drawn_texts(fig)]
 
 
-def _assert_clean(fig) -> None:
-    texts = drawn_texts(fig)
-    width, height = fig.bbox.width, fig.bbox.height
-    for gid, _, box in texts:
-        assert box.x0 >= -0.5, f"{gid} leaves the figure at {box}"
-        assert box.y0 >= -0.5, f"{gid} leaves the figure at {box}"
-        assert box.x1 <= width + 0.5, f"{gid} leaves the figure at {box}"
-        assert box.y1 <= height + 0.5, f"{gid} leaves the figure at {box}"
-    for (gid_a, _, a), (gid_b, _, b) in itertools.combinations(texts, 2):
-        assert not overlaps(a, b, pad=0.5), f"labels {gid_a!r} and {gid_b!r} overlap"
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_no_label_overlaps_and_all_inside_figure(path):
     fig = figure_for_case(load_case(path), ChartOptions(dpi=72))
-    _assert_clean(fig)
+    assert_clean(fig)
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
@@ -173,4 +163,4 @@ def test_degenerate_cases_render_cleanly(name):
     assert layout.xlim[1] - layout.xlim[0] >= 60, "a short history gets a readable window"
     assert len(layout.markers) + len(layout.bars) == len(layout.event_ids)
     fig = figure_for_case(case, ChartOptions(dpi=72))
-    _assert_clean(fig)
+    assert_clean(fig)

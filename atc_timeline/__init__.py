@@ -24,7 +24,7 @@ _EXPORTS = {
     "case_context": "atc_timeline.events.normalize",
     "normalize_events": "atc_timeline.events.normalize",
     "draw_timeline": "atc_timeline.draw.figure",
-    "figure_to_bytes": "atc_timeline.draw.figure",
+    "figure_to_bytes": "atc_timeline.writers.figure_bytes",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

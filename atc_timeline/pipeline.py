@@ -13,13 +13,15 @@ from matplotlib.figure import Figure
 
 from atc_timeline.case.dates import parse_date
 from atc_timeline.case.model import Case
-from atc_timeline.draw.figure import draw_timeline, figure_to_bytes, make_measure
+from atc_timeline.draw.figure import draw_timeline
 from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.errors import CaseError
 from atc_timeline.events.normalize import case_context, normalize_events
 from atc_timeline.layout.engine import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.mpl.measure import make_measure
 from atc_timeline.readers.yaml_case import load_case
 from atc_timeline.writers.atomic import write_atomic as write_atomic  # part of this API
+from atc_timeline.writers.figure_bytes import figure_to_bytes
 from atc_timeline.writers.formats import OUTPUT_FORMATS as OUTPUT_FORMATS  # part of this API
 from atc_timeline.writers.formats import check_format
 from atc_timeline.writers.formats import format_for as format_for  # part of this API

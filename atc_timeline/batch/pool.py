@@ -133,9 +133,10 @@ def set_aside_current(jobs: Sequence[Job], stamps: Stamps) -> list[Job]:
 
 def run_job(job: Job, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Result:
     """Check, lay out and draw one case once, then write each requested format atomically."""
-    from atc_timeline.draw.figure import draw_timeline, figure_to_bytes
+    from atc_timeline.draw.figure import draw_timeline
     from atc_timeline.pipeline import ChartOptions, layout_case, render_case, write_atomic
     from atc_timeline.readers.yaml_case import check_file, check_text
+    from atc_timeline.writers.figure_bytes import figure_to_bytes
 
     options = options or ChartOptions()
     started = time.perf_counter()

@@ -1,111 +1,35 @@
-"""Draw a TimelineLayout on a matplotlib Figure (no pyplot) and serialise it to bytes."""
+"""Draw a TimelineLayout on a matplotlib Figure (no pyplot); event artists carry gid 'event-<id>'."""
 
 from __future__ import annotations
 
-import io
 import logging
 import math
-import re
-from functools import lru_cache
-from html import escape
 from typing import Any, cast
 
 import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
 
 # isort: split
 import matplotlib as mpl
-import numpy as np
 from matplotlib import dates as mdates
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont
-from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.lines import Line2D
 from matplotlib.markers import TICKDOWN, TICKUP, MarkerStyle
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox, blended_transform_factory, offset_copy
 
 from atc_timeline.draw.themes import LIGHT, Theme
-from atc_timeline.layout.engine import Bar, TimelineLayout, legend_handle_width, legend_row_height, nice_step
+from atc_timeline.layout.engine import (
+    LINE_SPACING,
+    Bar,
+    TimelineLayout,
+    legend_handle_width,
+    legend_row_height,
+    nice_step,
+)
 from atc_timeline.mpl.agg_text import FastTextCanvas
-from atc_timeline.writers.formats import FORMATS
-from atc_timeline.writers.png import encode_png
 
 FADE_STEPS = 10
-LINE_SPACING = 1.2
-
-
-@lru_cache(maxsize=1)
-def _renderer() -> RendererAgg:
-    return RendererAgg(1, 1, 72)
-
-
-@lru_cache(maxsize=8)
-def _font(family: tuple[str, ...], weight: str) -> FontProperties:
-    return FontProperties(family=list(family), weight=weight)
-
-
-_REFERENCE_POINTS = 100.0
-# Glyph advances ignore kerning and hinting; a small margin keeps measured boxes at or
-# above what Agg draws (tests compare against the real rendered extents).
-_WIDTH_MARGIN = 1.08
-
-
-def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
-    """A measure(text, points) -> (width_in, height_in) callable using real font metrics.
-
-    Why: layout measures thousands of candidate labels; summing cached glyph advances is
-    ~100x faster than laying out each string with FreeType, and widths scale linearly.
-    One measure serves every chart with the same fonts, so its caches last a whole batch.
-    """
-    return _measure_for(theme.font_family, theme.families(), weight)
-
-
-@lru_cache(maxsize=8)
-def _measure_for(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
-    from atc_timeline.mpl.fonts import font_files
-
-    prop = _font(family, weight).copy()
-    prop.set_size(_REFERENCE_POINTS)
-    # Private FT2Fonts (matplotlib's shared ones get resized by every draw), one per face of
-    # the fallback list, so a Chinese label is measured with the face that draws it.
-    faces = []
-    for face in font_files(families) or ():
-        ft = face.ft2font()
-        ft.set_size(_REFERENCE_POINTS, 72)
-        faces.append((face, ft))
-    if not faces:
-        fallback = FT2Font(findfont(prop))
-        fallback.set_size(_REFERENCE_POINTS, 72)
-    _, lp_h, _ = _renderer().get_text_width_height_descent("lp", prop, ismath=False)
-    line_height = lp_h / _REFERENCE_POINTS  # points per point of font size
-
-    @lru_cache(maxsize=4096)
-    def raw_advance(char: str) -> float:
-        font = next((ft for face, ft in faces if face.covers(char)), faces[0][1] if faces else fallback)
-        try:
-            glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
-        except RuntimeError:  # no glyph at all (control characters are refused earlier)
-            glyph = font.load_char(ord("0"), flags=LoadFlags.NO_HINTING)
-        return float(glyph.linearHoriAdvance)
-
-    # Calibrate FreeType's advance units against Agg's own width of a pangram.
-    sample = "The quick brown fox jumps over the lazy dog 0123456789"
-    sample_w, _, _ = _renderer().get_text_width_height_descent(sample, prop, ismath=False)
-    unit = sample_w / sum(raw_advance(c) for c in sample) / _REFERENCE_POINTS
-
-    def advance(char: str) -> float:
-        return float(raw_advance(char) * unit)
-
-    @lru_cache(maxsize=8192)  # bounded (a dense chart measures ~5,000 texts); batches meet new ones
-    def measure(text: str, size: float) -> tuple[float, float]:
-        lines = text.split("\n")
-        width = max(sum(advance(c) for c in line) for line in lines) * _WIDTH_MARGIN
-        height = line_height * (1 + (len(lines) - 1) * LINE_SPACING)
-        return width * size / 72.0, height * size / 72.0
-
-    return measure
 
 
 # Why: the CJK font has no bold face; matplotlib logs each fallback to regular, which is
@@ -665,51 +589,3 @@ def _legend_handle(
                 gid=gid,
             )
         )
-
-
-_G_OPEN = re.compile(r'<g id="([^"]+)">')
-
-
-def _svg_titles(svg: str, titles: dict[str, str]) -> str:
-    """Insert <title> (the full, untruncated text) into each event's SVG group."""
-
-    def add(match: re.Match[str]) -> str:
-        gid = match.group(1)
-        if titles.get(gid):
-            return f"{match.group(0)}\n   <title>{escape(titles[gid])}</title>"
-        return match.group(0)
-
-    return _G_OPEN.sub(add, svg)
-
-
-def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent: bool = False) -> bytes:
-    """Serialise a Figure as png, svg or pdf bytes, without timestamps."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    buffer = io.BytesIO()
-    metadata: dict[str, Any] = cast(
-        dict[str, Any],
-        {
-            "png": {"Software": "atc-timeline"},
-            "svg": {"Date": None, "Creator": "atc-timeline"},
-            "pdf": {"Creator": "atc-timeline", "Producer": None, "CreationDate": None},
-        }[fmt],
-    )
-    with mpl.rc_context(cast(Any, LIGHT.rc())):
-        background = "none" if transparent else fig.get_facecolor()
-        fig.savefig(
-            buffer,
-            format="raw" if fmt == "png" else fmt,
-            dpi=dpi or fig.dpi,
-            metadata=None if fmt == "png" else metadata,
-            facecolor=background,
-            transparent=transparent,
-        )
-    data = buffer.getvalue()
-    if fmt == "png":
-        renderer = fig.canvas.renderer  # type: ignore[attr-defined]  # the one that just drew
-        pixels = np.frombuffer(data, np.uint8).reshape(int(renderer.height), int(renderer.width), 4)
-        data = encode_png(pixels, dpi or fig.dpi, keep_alpha=transparent, text=metadata)
-    if fmt == "svg":
-        data = _svg_titles(data.decode("utf-8"), getattr(fig, "atc_titles", {})).encode("utf-8")
-    return data

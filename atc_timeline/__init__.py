@@ -18,7 +18,7 @@ _EXPORTS = {
     "CaseError": "atc_timeline.errors",
     "CaseValidationError": "atc_timeline.errors",
     "Issue": "atc_timeline.errors",
-    "compute_layout": "atc_timeline.layout.engine",
+    "compute_layout": "atc_timeline.layout",
     "load_case": "atc_timeline.readers.yaml_case",
     "load_case_text": "atc_timeline.readers.yaml_case",
     "case_context": "atc_timeline.events.normalize",

@@ -17,7 +17,7 @@ from atc_timeline.draw.figure import draw_timeline
 from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.errors import CaseError
 from atc_timeline.events.normalize import case_context, normalize_events
-from atc_timeline.layout.engine import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.mpl.measure import make_measure
 from atc_timeline.readers.yaml_case import load_case
 from atc_timeline.writers.atomic import write_atomic as write_atomic  # part of this API

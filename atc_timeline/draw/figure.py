@@ -19,7 +19,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox, blended_transform_factory, offset_copy
 
 from atc_timeline.draw.themes import LIGHT, Theme
-from atc_timeline.layout.engine import (
+from atc_timeline.layout import (
     LINE_SPACING,
     Bar,
     TimelineLayout,

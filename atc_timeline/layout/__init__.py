@@ -1,1 +1,51 @@
 """Layout: the events frame placed as plain data (lanes, bars, markers, labels); no matplotlib."""
+
+from __future__ import annotations
+
+from atc_timeline.layout.engine import (
+    AXIS_MODES,
+    LINE_SPACING,
+    UNIT_DAYS,
+    Bar,
+    Box,
+    Label,
+    Lane,
+    Layouter,
+    LayoutOptions,
+    Leader,
+    LegendEntry,
+    Marker,
+    Measure,
+    Sizes,
+    TimelineLayout,
+    compute_layout,
+    legend_handle_width,
+    legend_row_height,
+    nice_step,
+    truncate,
+    wrap_text,
+)
+
+__all__ = [
+    "AXIS_MODES",
+    "LINE_SPACING",
+    "UNIT_DAYS",
+    "Bar",
+    "Box",
+    "Label",
+    "Lane",
+    "LayoutOptions",
+    "Layouter",
+    "Leader",
+    "LegendEntry",
+    "Marker",
+    "Measure",
+    "Sizes",
+    "TimelineLayout",
+    "compute_layout",
+    "legend_handle_width",
+    "legend_row_height",
+    "nice_step",
+    "truncate",
+    "wrap_text",
+]

@@ -13,7 +13,7 @@ from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font, LoadFlags
 
 from atc_timeline.draw.themes import LIGHT, Theme
-from atc_timeline.layout.engine import LINE_SPACING
+from atc_timeline.layout import LINE_SPACING
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,17 @@ class Issue:
             prefix += f"{self.path}: "
         return prefix + self.message
 
+    def as_dict(self) -> dict[str, object]:
+        """The issue as plain data (for JSON): file, line, column, path, severity, message."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
 
 class CaseError(Exception):
     """A problem the user can fix; the CLI prints it without a traceback."""
@@ -51,3 +62,11 @@ class CaseValidationError(CaseError):
     def __init__(self, issues: list[Issue]) -> None:
         count = len(issues)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the case file", issues)
+
+
+class OptionError(CaseError):
+    """A chart or batch setting that cannot be used; `option` names the setting (e.g. 'unit')."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option

@@ -1,105 +1,36 @@
-"""The public library calls: one chained pipeline from case file to chart bytes."""
+"""The one render chain: case -> normalized events -> layout -> Figure -> bytes -> files.
+
+The command line (one file or a batch) and the library share it: `render_file` is what a
+batch worker and `atc-timeline render` run for each case file; `plot_case` and
+`render_case` are the same steps for a program that holds a Case.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
-
-# isort: split
 import pandas as pd
 from matplotlib.figure import Figure
 
-from atc_timeline.case.dates import parse_date
 from atc_timeline.case.model import Case
 from atc_timeline.draw.figure import draw_timeline
-from atc_timeline.draw.themes import LIGHT, Theme
-from atc_timeline.errors import CaseError
+from atc_timeline.draw.themes import LIGHT, THEMES, Theme
+from atc_timeline.errors import CaseError, OptionError
 from atc_timeline.events.normalize import case_context, normalize_events
-from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Layouter, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.layout import Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.mpl.measure import make_measure
-from atc_timeline.readers.yaml_case import load_case
-from atc_timeline.writers.atomic import write_atomic as write_atomic  # part of this API
+from atc_timeline.options import MAX_JOURNAL_HEIGHT, ChartOptions, check_time_zero
+from atc_timeline.readers.yaml_case import check_file, check_text, load_case
+from atc_timeline.results import Result
+from atc_timeline.writers.atomic import write_atomic
 from atc_timeline.writers.figure_bytes import figure_to_bytes
-from atc_timeline.writers.formats import OUTPUT_FORMATS as OUTPUT_FORMATS  # part of this API
-from atc_timeline.writers.formats import check_format
-from atc_timeline.writers.formats import format_for as format_for  # part of this API
-
-DEFAULT_WIDTH = 13.333  # a 16:9 slide, in inches
-DEFAULT_HEIGHT = 7.5
-DEFAULT_DPI = 150
-
-
-# name: (width in, height in, text scale). Why the scales: text must be readable at the
-# real size; a journal column is printed at 3.5 in, so it gets 6-7 pt text, not a slide
-# shrunk to 40 %.
-SIZE_PRESETS: dict[str, tuple[float, float, float]] = {
-    "slide-16x9": (13.333, 7.5, 1.0),
-    "slide-4x3": (10.0, 7.5, 0.92),
-    "a4-landscape": (11.69, 8.27, 0.9),
-    "journal-2col": (7.2, 5.0, 0.66),
-    "journal-1col": (3.5, 4.8, 0.58),
-}
-
-
-GROWING_PRESETS = ("journal-1col", "journal-2col")
-MAX_JOURNAL_HEIGHT = 9.0  # inches: a journal page
-
-
-@dataclass(frozen=True)
-class ChartOptions:
-    """What the user chose: size, resolution, title, time axis and background."""
-
-    width: float = DEFAULT_WIDTH
-    height: float = DEFAULT_HEIGHT
-    dpi: float = DEFAULT_DPI
-    title: str | None = None
-    size: str | None = None  # a SIZE_PRESETS name; width/height still override
-    axis: str = "both"  # calendar | relative | both
-    unit: str = "months"  # days | weeks | months
-    time_zero: str | None = None  # diagnosis | item id | date; overrides the case file
-    transparent: bool = False
-    deidentify: bool = False  # relative time only; no case id, exact age or source
-    fixed_height: bool = False  # True when the user gave --height: never grow the chart
-
-    @staticmethod
-    def for_size(
-        size: str | None, width: float | None = None, height: float | None = None, **others: object
-    ) -> ChartOptions:
-        """Options for a preset, with --width/--height overriding its dimensions."""
-        if size is not None and size not in SIZE_PRESETS:
-            raise CaseError(f"unknown --size '{size}'; use one of: {', '.join(SIZE_PRESETS)}")
-        preset_w, preset_h, _ = SIZE_PRESETS[size or "slide-16x9"]
-        return ChartOptions(
-            width=width or preset_w,
-            height=height or preset_h,
-            size=size,
-            fixed_height=height is not None,
-            **others,  # type: ignore[arg-type]
-        )
-
-    def text_scale(self) -> float:
-        """How large text is relative to the 16:9 slide."""
-        if self.size is not None:
-            preset_w, preset_h, scale = SIZE_PRESETS[self.size]
-            if (self.width, self.height) == (preset_w, preset_h):
-                return scale
-        area = (self.width * self.height) / (DEFAULT_WIDTH * DEFAULT_HEIGHT)
-        return float(min(max(area**0.5, 0.58), 1.2))
-
-    def check(self) -> None:
-        """Refuse sizes and settings that cannot make a chart."""
-        if self.axis not in AXIS_MODES:
-            raise CaseError(f"unknown --axis '{self.axis}'; use one of: {', '.join(AXIS_MODES)}")
-        if self.unit not in UNIT_DAYS:
-            raise CaseError(f"unknown --unit '{self.unit}'; use one of: {', '.join(UNIT_DAYS)}")
-        if not (2.0 <= self.width <= 60.0) or not (1.5 <= self.height <= 60.0):
-            raise CaseError(
-                f"--width/--height of {self.width:g} x {self.height:g} in is outside 2-60 x 1.5-60 inches"
-            )
-        if not 20 <= self.dpi <= 1200:
-            raise CaseError(f"--dpi {self.dpi:g} is outside 20-1200")
+from atc_timeline.writers.formats import check_format, format_for
 
 
 def layout_case(
@@ -128,7 +59,7 @@ def layout_case(
     )
     layouter = Layouter(events, context, make_measure(theme), Sizes().scaled(options.text_scale()))
     layout = layouter.layout(layout_options)
-    if options.size in GROWING_PRESETS and not options.fixed_height:
+    if options.grows:
         # A journal fixes the width (the column) but not the height: a crowded chart grows
         # taller, up to a page, before it drops labels.
         height = options.height
@@ -140,24 +71,74 @@ def layout_case(
 
 def _with_time_zero(case: Case, time_zero: str) -> Case:
     """The case with its time zero replaced, refusing values that name nothing."""
-    ids = {item.id for item in case.items()}
-    if time_zero not in ("diagnosis", *ids):
-        try:
-            parse_date(time_zero)
-        except ValueError:
-            raise CaseError(
-                f"--time-zero '{time_zero}' is neither 'diagnosis', an item id "
-                f"({', '.join(sorted(ids)) or 'none'}), nor a date"
-            ) from None
-    if time_zero == "diagnosis" and case.diagnosis.date is None:
-        raise CaseError("--time-zero diagnosis: the case has no diagnosis.date")
+    check_time_zero(time_zero, {item.id for item in case.items()}, case.diagnosis.date is not None)
     return case.model_copy(update={"case": case.case.model_copy(update={"time_zero": time_zero})})
 
 
 def figure_for_case(case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Figure:
     """Case -> matplotlib Figure."""
-    options = options or ChartOptions()
-    return draw_timeline(layout_case(case, options, theme), theme, dpi=options.dpi)
+    return Chart(case, options, theme).figure
+
+
+class Chart:
+    """One case drawn with one set of options: its layout, its Figure, and its bytes in any format.
+
+    In a notebook it shows itself (PNG or SVG) without pyplot.
+    """
+
+    def __init__(self, case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT) -> None:
+        self.case = case
+        self.options = options or ChartOptions()
+        self.theme = theme
+
+    def __repr__(self) -> str:
+        o = self.options
+        return f"<Chart of case {self.case.case.id!r}, {o.width:g} x {o.height:g} in at {o.dpi:g} dpi>"
+
+    @cached_property
+    def layout(self) -> TimelineLayout:
+        """Where everything goes, as plain data."""
+        return layout_case(self.case, self.options, self.theme)
+
+    @cached_property
+    def figure(self) -> Figure:
+        """The drawn matplotlib Figure; one Figure serves every format but PPTX."""
+        return draw_timeline(self.layout, self.theme, dpi=self.options.dpi)
+
+    def to_bytes(self, fmt: str = "png") -> bytes:
+        """The chart as png, svg, pdf or pptx bytes."""
+        check_format(fmt)
+        if fmt == "pptx":
+            return _pptx(self.case, self.options, self.theme)
+        return figure_to_bytes(self.figure, fmt, dpi=self.options.dpi, transparent=self.options.transparent)
+
+    def save(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write the chart atomically; the format comes from the extension unless given."""
+        write_atomic(path, self.to_bytes(format_for(path, fmt)))
+        return Path(path)
+
+    def _repr_png_(self) -> bytes:
+        return self.to_bytes("png")
+
+    def _repr_svg_(self) -> str:
+        return self.to_bytes("svg").decode("utf-8")
+
+
+def plot_case(case: Case | str | Path, theme: str | Theme = "light", **options: Any) -> Chart:
+    """A Chart of a case (a Case or a case file's path); options as ChartOptions.for_size takes them.
+
+    Example: plot_case("case.yaml", size="journal-1col", theme="print").save("figure.pdf")
+    """
+    if isinstance(theme, str):
+        if theme not in THEMES:
+            raise OptionError("theme", f"unknown theme '{theme}'; use one of: {', '.join(THEMES)}")
+        theme = THEMES[theme]
+    known = {"size", "width", "height", *ChartOptions.__dataclass_fields__} - {"fixed_height"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise OptionError(unknown[0], f"unknown option '{unknown[0]}'; use: {', '.join(sorted(known))}")
+    chart_options = ChartOptions.for_size(options.pop("size", None), **options)
+    return Chart(case if isinstance(case, Case) else load_case(case), chart_options, theme)
 
 
 def render_case(
@@ -166,16 +147,11 @@ def render_case(
     options: ChartOptions | None = None,
     theme: Theme = LIGHT,
 ) -> bytes:
-    """Render a case (a Case or a path to a case file) to PNG, SVG or PDF bytes."""
-    options = options or ChartOptions()
-    options.check()
+    """Render a case (a Case or a path to a case file) to PNG, SVG, PDF or PPTX bytes."""
     check_format(fmt)
     if not isinstance(case, Case):
         case = load_case(case)
-    if fmt == "pptx":
-        return _pptx(case, options, theme)
-    fig = figure_for_case(case, options, theme)
-    return figure_to_bytes(fig, fmt, dpi=options.dpi, transparent=options.transparent)
+    return Chart(case, options, theme).to_bytes(fmt)
 
 
 def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
@@ -210,3 +186,51 @@ def missing_glyph_warning(case: Case, theme: Theme = LIGHT) -> str | None:
                 texts.append(value)
     missing = missing_glyphs(texts, theme.families())
     return glyph_warning(missing) if missing else None
+
+
+def render_file(
+    source: str,
+    targets: Sequence[tuple[str, str]],
+    options: ChartOptions | None = None,
+    theme: Theme = LIGHT,
+    text: str | None = None,
+) -> Result:
+    """Check one case file ("-": `text`, read from stdin), draw it once, write each (format, path).
+
+    Every output is written atomically; a target "-" comes back as the result's stdout bytes.
+    Problems come back in the result, never raised: one bad file must not stop a batch.
+    """
+    started = time.perf_counter()
+    name = "<stdin>" if source == "-" else source
+    report = check_text(text or "", name) if source == "-" else check_file(source)
+    notes = [str(issue) for issue in report.warnings]
+    if report.case is None:
+        error = "\n".join(str(issue) for issue in report.errors)
+        return Result(name, status="failed", error=error, warnings=tuple(notes), milliseconds=_ms(started))
+    written: list[str] = []
+    stdout = None
+    try:
+        glyphs = missing_glyph_warning(report.case, theme)
+        if glyphs:
+            notes.append(glyphs)
+        chart = Chart(report.case, options, theme)
+        with warnings.catch_warnings():
+            # Missing glyphs were reported above, once, with the fix; matplotlib's own
+            # per-glyph warnings would only repeat it.
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            for fmt, target in targets:
+                data = chart.to_bytes(fmt)
+                if target == "-":
+                    stdout = data
+                else:
+                    write_atomic(target, data)
+                    written.append(target)
+    except OptionError as exc:  # e.g. a time zero this case does not have
+        return Result(name, tuple(written), "failed", f"{name}: {exc}", tuple(notes), _ms(started))
+    except CaseError as exc:
+        return Result(name, tuple(written), "failed", str(exc), tuple(notes), _ms(started))
+    return Result(name, tuple(written), warnings=tuple(notes), milliseconds=_ms(started), stdout=stdout)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -41,7 +41,8 @@ def timed(command: list[str], runs: int) -> float:
 
 def warm(fmt: str, runs: int) -> float:
     """Median seconds per chart when one process renders the founding case repeatedly."""
-    from atc_timeline.pipeline import ChartOptions, render_case
+    from atc_timeline.options import ChartOptions
+    from atc_timeline.pipeline import render_case
     from atc_timeline.readers.yaml_case import load_case
 
     case = load_case(FOUNDING)
@@ -75,8 +76,9 @@ def throughput(paths: list[Path], fmt: str, jobs: int, out: Path, runs: int) -> 
 
 def rss_curve(paths: list[Path], marks: list[int]) -> list[tuple[int, float]]:
     """RSS (MiB) of one process after rendering the first `mark` cases, for each mark."""
-    from atc_timeline.batch.pool import plan_jobs, render_many
-    from atc_timeline.pipeline import ChartOptions
+    from atc_timeline.batch.plan import plan_jobs
+    from atc_timeline.batch.pool import render_many
+    from atc_timeline.options import ChartOptions
 
     options = ChartOptions.for_size("slide-16x9", dpi=120)
     out = Path(tempfile.mkdtemp(prefix="atc-rss-"))

@@ -10,8 +10,10 @@ import warnings
 from pathlib import Path
 
 from atc_timeline.draw.themes import THEMES
-from atc_timeline.pipeline import SIZE_PRESETS, ChartOptions, render_case, write_atomic
+from atc_timeline.options import SIZE_PRESETS, ChartOptions
+from atc_timeline.pipeline import render_case
 from atc_timeline.readers.yaml_case import load_case
+from atc_timeline.writers.atomic import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 

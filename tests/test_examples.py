@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 from tests.conftest import CASES, ROOT
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF", "svg": b"<?xml"}

@@ -1,4 +1,4 @@
-"""Render many case files: several formats per case from one layout, in parallel processes."""
+"""Running a planned batch: jobs in parallel processes, results in input order, Ctrl-C handled."""
 
 from __future__ import annotations
 
@@ -8,164 +8,29 @@ import multiprocessing
 import os
 import signal
 import threading
-import time
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from atc_timeline.batch.plan import Job
 from atc_timeline.draw.themes import LIGHT, Theme
-from atc_timeline.errors import CaseError
+from atc_timeline.results import Result
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
-    from atc_timeline.batch.stamps import Stamps
-
-    # Why not at run time: api imports matplotlib and pandas, and a batch whose outputs are
-    # all up to date (--skip-unchanged) must finish without them.
-    from atc_timeline.pipeline import ChartOptions
-
-DEFAULT_PATTERN = "{stem}.{format}"
-# What --summary json reports for an input: drawn (some output written), skipped (every output
-# was up to date; --skip-unchanged) or failed (nothing stamped). Workers may also answer
-# "cancelled" to a batch that is stopping; that never reaches the caller.
-STATUSES = ("ok", "skipped", "failed")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One input and where its charts go."""
-
-    source: str  # a path, or "-" for text already read from stdin
-    targets: tuple[tuple[str, str], ...]  # (format, output path) to write
-    text: str | None = None
-    keys: tuple[str, ...] = ()  # stamp key of each target (--skip-unchanged); "" for none
-    current: tuple[str, ...] = ()  # outputs already up to date, left alone
-
-    @property
-    def skipped(self) -> bool:
-        """Nothing to write: every output is up to date."""
-        return not self.targets and bool(self.current)
-
-
-@dataclass(frozen=True)
-class Result:
-    """What happened to one input."""
-
-    input: str
-    outputs: tuple[str, ...] = ()  # written by this run
-    status: str = "ok"  # ok (drawn) | skipped (every output up to date) | failed
-    error: str = ""
-    warnings: tuple[str, ...] = ()
-    milliseconds: float = 0.0
-    current: tuple[str, ...] = ()  # outputs left alone because they were up to date
-
-    def record(self) -> dict[str, object]:
-        """The --summary json record: `outputs` are all in place, `written` those this run wrote."""
-        return {
-            "input": self.input,
-            "outputs": [*self.outputs, *self.current],
-            "written": list(self.outputs),
-            "status": self.status,
-            "error": self.error or None,
-            "milliseconds": round(self.milliseconds, 1),
-        }
-
-
-def plan_jobs(
-    inputs: Sequence[str],
-    out_dir: Path,
-    formats: Sequence[str],
-    pattern: str = DEFAULT_PATTERN,
-    size: str | None = None,
-    theme: str = "light",
-    stdin_text: str | None = None,
-) -> list[Job]:
-    """Output paths for every input and format; refuses patterns that would collide."""
-    jobs: list[Job] = []
-    seen: dict[str, str] = {}
-    for source in inputs:
-        stem = "stdin" if source == "-" else Path(source).stem
-        targets = []
-        for fmt in formats:
-            try:
-                name = pattern.format(stem=stem, format=fmt, size=size or "slide-16x9", theme=theme)
-            except (KeyError, IndexError, ValueError) as exc:
-                raise CaseError(
-                    f"--output-pattern '{pattern}': unknown field {exc}; use {{stem}}, {{format}}, "
-                    "{size} and {theme}"
-                ) from None
-            target = str(out_dir / name)
-            if target in seen:
-                raise CaseError(
-                    f"--output-pattern '{pattern}' writes {target} for both {seen[target]} and "
-                    f"{source}; add {{format}} or {{stem}}"
-                )
-            seen[target] = source
-            targets.append((fmt, target))
-        jobs.append(Job(source, tuple(targets), stdin_text if source == "-" else None))
-    return jobs
-
-
-def set_aside_current(jobs: Sequence[Job], stamps: Stamps) -> list[Job]:
-    """Each job with its up-to-date outputs set aside, and a stamp key for the rest.
-
-    Reads and hashes the case files, nothing more. Input from stdin is always drawn.
-    """
-    planned = []
-    for job in jobs:
-        if job.source == "-":
-            planned.append(job)
-            continue
-        targets, keys, current = [], [], []
-        for fmt, target in job.targets:
-            key = stamps.key(job.source, fmt)
-            if key is not None and stamps.is_current(target, key):
-                current.append(target)
-            else:
-                targets.append((fmt, target))
-                keys.append(key or "")
-        planned.append(replace(job, targets=tuple(targets), keys=tuple(keys), current=tuple(current)))
-    return planned
+    # Why not at run time: the chain imports matplotlib and pandas, and a batch whose outputs
+    # are all up to date (--skip-unchanged) must finish without them.
+    from atc_timeline.options import ChartOptions
 
 
 def run_job(job: Job, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Result:
-    """Check, lay out and draw one case once, then write each requested format atomically."""
-    from atc_timeline.draw.figure import draw_timeline
-    from atc_timeline.pipeline import ChartOptions, layout_case, render_case, write_atomic
-    from atc_timeline.readers.yaml_case import check_file, check_text
-    from atc_timeline.writers.figure_bytes import figure_to_bytes
+    """One job through the render chain: check, draw once, write each format atomically."""
+    from atc_timeline.pipeline import render_file
 
-    options = options or ChartOptions()
-    started = time.perf_counter()
-    name = "<stdin>" if job.source == "-" else job.source
-    try:
-        report = check_text(job.text or "", name) if job.source == "-" else check_file(job.source)
-        warnings = tuple(f"warning: {issue}" for issue in report.warnings)
-        if report.case is None:
-            error = "\n".join(str(issue) for issue in report.errors)
-            return Result(name, status="failed", error=error, warnings=warnings, milliseconds=_ms(started))
-        figure = None
-        written = []
-        for fmt, target in job.targets:
-            if fmt == "pptx":
-                data = render_case(report.case, fmt, options, theme)
-            else:
-                # One layout and one Figure serve every format of this case.
-                if figure is None:
-                    figure = draw_timeline(layout_case(report.case, options, theme), theme, options.dpi)
-                data = figure_to_bytes(figure, fmt, options.dpi, options.transparent)
-            write_atomic(target, data)
-            written.append(target)
-        return Result(name, tuple(written), warnings=warnings, milliseconds=_ms(started))
-    except CaseError as exc:
-        return Result(name, status="failed", error=str(exc), milliseconds=_ms(started))
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
+    return render_file(job.source, job.targets, options, theme, job.text)
 
 
 def render_many(

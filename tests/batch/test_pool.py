@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from atc_timeline.batch.pool import plan_jobs
+from atc_timeline.batch.plan import plan_jobs
 from atc_timeline.cli import app
 from atc_timeline.errors import CaseError
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 from tests.conftest import CASES, FOUNDING, ROOT
 
 runner = CliRunner()

@@ -7,7 +7,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
-from atc_timeline.pipeline import ChartOptions, figure_for_case, layout_case, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import figure_for_case, layout_case, render_case
 from atc_timeline.readers.yaml_case import load_case_text
 from tests.conftest import FOUNDING
 

@@ -8,7 +8,8 @@ import matplotlib
 import pytest
 from matplotlib.testing.compare import compare_images
 
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 from tests.conftest import ROOT
 
 BASELINES = Path(__file__).parent / "baseline"

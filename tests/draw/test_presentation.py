@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from atc_timeline.cli import app
 from atc_timeline.draw.themes import THEMES
-from atc_timeline.pipeline import SIZE_PRESETS, ChartOptions, figure_for_case, layout_case, render_case
+from atc_timeline.options import SIZE_PRESETS, ChartOptions
+from atc_timeline.pipeline import figure_for_case, layout_case, render_case
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import FOUNDING
 from tests.helpers import assert_clean
@@ -122,10 +123,10 @@ def test_bad_time_zero_and_unit_are_plain_errors(tmp_path):
         app, ["render", str(FOUNDING), "-o", str(tmp_path / "x.png"), "--time-zero", "lunch"]
     )
     assert result.exit_code == 1
-    assert "--time-zero 'lunch' is neither 'diagnosis', an item id" in result.stderr
+    assert f"error: {FOUNDING}: time zero 'lunch' is neither 'diagnosis', an item id" in result.stderr
     result = runner.invoke(app, ["render", str(FOUNDING), "-o", str(tmp_path / "x.png"), "--unit", "years"])
     assert result.exit_code == 1
-    assert "unknown --unit 'years'" in result.stderr
+    assert "error: --unit: unknown unit 'years'; use one of: days, weeks, months" in result.stderr
 
 
 def test_pptx_output_from_the_cli(tmp_path):

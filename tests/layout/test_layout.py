@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from atc_timeline.events.normalize import case_context, normalize_events
 from atc_timeline.layout import engine as L
 from atc_timeline.mpl.measure import make_measure
-from atc_timeline.pipeline import ChartOptions, figure_for_case, layout_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import figure_for_case, layout_case
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import CASES
 from tests.helpers import assert_clean, drawn_texts

@@ -13,7 +13,8 @@ import pptx
 import pytest
 from PIL import Image
 
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 from atc_timeline.writers.pptx import EMU_PER_INCH, pptx_bytes
 from tests.conftest import FOUNDING, ROOT
 

@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 
 from atc_timeline.events.normalize import normalize_events
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 from atc_timeline.readers.yaml_case import load_case
 from tests.conftest import CASES, FOUNDING
 

@@ -1,0 +1,88 @@
+"""Planning a batch: where each input's charts go, and which outputs are already up to date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from atc_timeline.errors import OptionError
+
+if TYPE_CHECKING:
+    from atc_timeline.batch.stamps import Stamps
+
+DEFAULT_PATTERN = "{stem}.{format}"
+@dataclass(frozen=True)
+class Job:
+    """One input and where its charts go."""
+
+    source: str  # a path, or "-" for text already read from stdin
+    targets: tuple[tuple[str, str], ...]  # (format, output path) to write
+    text: str | None = None
+    keys: tuple[str, ...] = ()  # stamp key of each target (--skip-unchanged); "" for none
+    current: tuple[str, ...] = ()  # outputs already up to date, left alone
+
+    @property
+    def skipped(self) -> bool:
+        """Nothing to write: every output is up to date."""
+        return not self.targets and bool(self.current)
+
+
+def plan_jobs(
+    inputs: Sequence[str],
+    out_dir: Path,
+    formats: Sequence[str],
+    pattern: str = DEFAULT_PATTERN,
+    size: str | None = None,
+    theme: str = "light",
+    stdin_text: str | None = None,
+) -> list[Job]:
+    """Output paths for every input and format; refuses patterns that would collide."""
+    jobs: list[Job] = []
+    seen: dict[str, str] = {}
+    for source in inputs:
+        stem = "stdin" if source == "-" else Path(source).stem
+        targets = []
+        for fmt in formats:
+            try:
+                name = pattern.format(stem=stem, format=fmt, size=size or "slide-16x9", theme=theme)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise OptionError(
+                    "output_pattern",
+                    f"output name pattern '{pattern}': unknown field {exc}; use {{stem}}, {{format}}, "
+                    "{size} and {theme}",
+                ) from None
+            target = str(out_dir / name)
+            if target in seen:
+                raise OptionError(
+                    "output_pattern",
+                    f"output name pattern '{pattern}' writes {target} for both {seen[target]} and "
+                    f"{source}; add {{format}} or {{stem}}",
+                )
+            seen[target] = source
+            targets.append((fmt, target))
+        jobs.append(Job(source, tuple(targets), stdin_text if source == "-" else None))
+    return jobs
+
+
+def set_aside_current(jobs: Sequence[Job], stamps: Stamps) -> list[Job]:
+    """Each job with its up-to-date outputs set aside, and a stamp key for the rest.
+
+    Reads and hashes the case files, nothing more. Input from stdin is always drawn.
+    """
+    planned = []
+    for job in jobs:
+        if job.source == "-":
+            planned.append(job)
+            continue
+        targets, keys, current = [], [], []
+        for fmt, target in job.targets:
+            key = stamps.key(job.source, fmt)
+            if key is not None and stamps.is_current(target, key):
+                current.append(target)
+            else:
+                targets.append((fmt, target))
+                keys.append(key or "")
+        planned.append(replace(job, targets=tuple(targets), keys=tuple(keys), current=tuple(current)))
+    return planned

@@ -1,0 +1,13 @@
+"""The atc-timeline command line: a thin layer over the library; the only place that prints or exits."""
+
+from __future__ import annotations
+
+from atc_timeline.cli import check, render  # noqa: F401  (register the commands)
+from atc_timeline.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,125 @@
+"""What a chart is asked to be: size presets and ChartOptions, which refuse impossible settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from atc_timeline.case.dates import parse_date
+from atc_timeline.errors import OptionError
+from atc_timeline.layout import AXIS_MODES, UNIT_DAYS
+
+DEFAULT_WIDTH = 13.333  # a 16:9 slide, in inches
+DEFAULT_HEIGHT = 7.5
+DEFAULT_DPI = 150
+
+# name: (width in, height in, text scale). Why the scales: text must be readable at the
+# real size; a journal column is printed at 3.5 in, so it gets 6-7 pt text, not a slide
+# shrunk to 40 %.
+SIZE_PRESETS: dict[str, tuple[float, float, float]] = {
+    "slide-16x9": (13.333, 7.5, 1.0),
+    "slide-4x3": (10.0, 7.5, 0.92),
+    "a4-landscape": (11.69, 8.27, 0.9),
+    "journal-2col": (7.2, 5.0, 0.66),
+    "journal-1col": (3.5, 4.8, 0.58),
+}
+GROWING_PRESETS = ("journal-1col", "journal-2col")
+MAX_JOURNAL_HEIGHT = 9.0  # inches: a journal page
+WIDTHS = (2.0, 60.0)  # inches
+HEIGHTS = (1.5, 60.0)
+DPIS = (20.0, 1200.0)
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    """What the user chose: size, resolution, title, time axis and background; checked when made."""
+
+    width: float = DEFAULT_WIDTH
+    height: float = DEFAULT_HEIGHT
+    dpi: float = DEFAULT_DPI
+    title: str | None = None
+    size: str | None = None  # a SIZE_PRESETS name; width/height still override
+    axis: str = "both"  # calendar | relative | both
+    unit: str = "months"  # days | weeks | months
+    time_zero: str | None = None  # diagnosis | item id | date; overrides the case file
+    transparent: bool = False
+    deidentify: bool = False  # relative time only; no case id, exact age or source
+    fixed_height: bool = False  # True when the height was given: a journal chart never grows
+
+    def __post_init__(self) -> None:
+        _check(self)
+
+    def __repr__(self) -> str:
+        # Only what differs from the defaults, so help() and tracebacks stay readable.
+        changed = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if getattr(self, f.name) != f.default
+        ]
+        return f"ChartOptions({', '.join(changed)})"
+
+    @staticmethod
+    def for_size(
+        size: str | None, width: float | None = None, height: float | None = None, **others: object
+    ) -> ChartOptions:
+        """Options for a size preset, with a width or height given overriding its dimensions."""
+        if size is not None and size not in SIZE_PRESETS:
+            raise OptionError("size", f"unknown size '{size}'; use one of: {', '.join(SIZE_PRESETS)}")
+        preset_w, preset_h, _ = SIZE_PRESETS[size or "slide-16x9"]
+        return ChartOptions(
+            width=width or preset_w,
+            height=height or preset_h,
+            size=size,
+            fixed_height=height is not None,
+            **others,  # type: ignore[arg-type]
+        )
+
+    def text_scale(self) -> float:
+        """How large text is relative to the 16:9 slide."""
+        if self.size is not None:
+            preset_w, preset_h, scale = SIZE_PRESETS[self.size]
+            if (self.width, self.height) == (preset_w, preset_h):
+                return scale
+        area = (self.width * self.height) / (DEFAULT_WIDTH * DEFAULT_HEIGHT)
+        return float(min(max(area**0.5, 0.58), 1.2))
+
+    @property
+    def grows(self) -> bool:
+        """True when the chart may grow taller to show every label (a journal column or page)."""
+        return self.size in GROWING_PRESETS and not self.fixed_height
+
+
+def _check(options: ChartOptions) -> None:
+    """Refuse sizes and settings that cannot make a chart, in plain words."""
+    if options.size is not None and options.size not in SIZE_PRESETS:
+        raise OptionError("size", f"unknown size '{options.size}'; use one of: {', '.join(SIZE_PRESETS)}")
+    if options.axis not in AXIS_MODES:
+        raise OptionError("axis", f"unknown axis '{options.axis}'; use one of: {', '.join(AXIS_MODES)}")
+    if options.unit not in UNIT_DAYS:
+        raise OptionError("unit", f"unknown unit '{options.unit}'; use one of: {', '.join(UNIT_DAYS)}")
+    for name, value, (lo, hi) in (
+        ("width", options.width, WIDTHS),
+        ("height", options.height, HEIGHTS),
+        ("dpi", options.dpi, DPIS),
+    ):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not lo <= value <= hi:
+            unit = "" if name == "dpi" else " in"
+            raise OptionError(name, f"a {name} of {value!r}{unit} is outside {lo:g}-{hi:g}{unit}")
+    if options.time_zero is not None and not isinstance(options.time_zero, str):
+        raise OptionError("time_zero", f"time zero {options.time_zero!r} is not text")
+    if options.title is not None and not isinstance(options.title, str):
+        raise OptionError("title", f"title {options.title!r} is not text")
+
+
+def check_time_zero(time_zero: str, item_ids: set[str], has_diagnosis_date: bool) -> None:
+    """Refuse a time zero that is neither 'diagnosis', an item id, nor a date."""
+    if time_zero not in ("diagnosis", *item_ids):
+        try:
+            parse_date(time_zero)
+        except ValueError:
+            raise OptionError(
+                "time_zero",
+                f"time zero '{time_zero}' is neither 'diagnosis', an item id "
+                f"({', '.join(sorted(item_ids)) or 'none'}), nor a date",
+            ) from None
+    if time_zero == "diagnosis" and not has_diagnosis_date:
+        raise OptionError("time_zero", "time zero 'diagnosis': the case has no diagnosis.date")

@@ -1,0 +1,38 @@
+"""What rendering one case file gave: outputs written, warnings, the error; light (no drawing stack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What --summary json reports for an input: drawn (some output written), skipped (every output
+# was up to date) or failed (nothing written). Batch workers may also answer "cancelled" to a
+# batch that is stopping; that never reaches the caller.
+STATUSES = ("ok", "skipped", "failed")
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened to one input."""
+
+    input: str
+    outputs: tuple[str, ...] = ()  # written by this run
+    status: str = "ok"  # ok (drawn) | skipped (every output up to date) | failed
+    error: str = ""  # plain, located lines
+    warnings: tuple[str, ...] = ()  # plain, located messages (without a "warning:" prefix)
+    milliseconds: float = 0.0
+    current: tuple[str, ...] = ()  # outputs left alone because they were up to date
+    stdout: bytes | None = None  # the chart, when its target was "-"
+
+    def __repr__(self) -> str:
+        return f"Result({self.input!r}, {self.status}, outputs={list(self.outputs)!r})"
+
+    def record(self) -> dict[str, object]:
+        """The --summary json record: `outputs` are all in place, `written` those this run wrote."""
+        return {
+            "input": self.input,
+            "outputs": [*self.outputs, *self.current],
+            "written": list(self.outputs),
+            "status": self.status,
+            "error": self.error or None,
+            "milliseconds": round(self.milliseconds, 1),
+        }

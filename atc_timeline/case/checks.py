@@ -12,7 +12,7 @@ from atc_timeline.errors import Severity
 
 Finding = tuple[tuple[str | int, ...], str, Severity]
 
-_SECTIONS = ("procedures", "radiotherapy", "medications", "imaging", "adverse_events")
+SECTIONS = ("procedures", "radiotherapy", "medications", "imaging", "adverse_events")
 
 
 # Why: a single patient's chart with more events than this cannot be read, and laying it
@@ -58,7 +58,7 @@ def _all_dates(case: Case) -> Iterator[tuple[tuple[str | int, ...], PartialDate]
     for index, metastasis in enumerate(case.diagnosis.metastases):
         if metastasis.date is not None:
             yield ("diagnosis", "metastases", index, "date"), metastasis.date
-    for section in _SECTIONS:
+    for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             for field in ("date", "start", "end"):
                 value = getattr(item, field, None)
@@ -109,7 +109,7 @@ def _lanes(case: Case) -> Iterator[Finding]:
     if not named:
         return
     used: set[str] = set()
-    for section in _SECTIONS:
+    for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             if item.lane is None:
                 continue
@@ -133,7 +133,7 @@ _RTL = ("R", "AL")
 def _scripts(case: Case) -> Iterator[Finding]:
     """Warn about right-to-left text, which matplotlib draws without bidi reordering."""
     texts: list[tuple[tuple[str | int, ...], str]] = [(("case", "title"), case.case.title)]
-    for section in _SECTIONS:
+    for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             for field in ("label", "term", "finding", "outcome", "stop_reason"):
                 value = getattr(item, field, None)
@@ -151,7 +151,7 @@ def _scripts(case: Case) -> Iterator[Finding]:
 
 def _ids(case: Case, origin: dict[str, list[int]]) -> Iterator[Finding]:
     seen: dict[str, str] = {}
-    for section in _SECTIONS:
+    for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             where = f"{section}[{origin[section][index] if section in origin else index}]"
             if item.id in seen:
@@ -188,7 +188,7 @@ def _references(case: Case) -> Iterator[Finding]:
 def _follow_up(case: Case) -> Iterator[Finding]:
     cutoff = case.case.data_cutoff
     death = case.patient.death_date
-    for section in _SECTIONS:
+    for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             for field in ("date", "start"):
                 value = getattr(item, field, None)

@@ -81,4 +81,4 @@ def style_theme(
             changes["bars"] = bars
     if issues:
         raise CaseValidationError(issues)
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, name=f"{base.name} + {where}", **changes)  # type: ignore[arg-type]

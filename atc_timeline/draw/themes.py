@@ -110,6 +110,9 @@ class Theme:
     bars: dict[str, BarStyle] = field(default_factory=_bars)
     markers: dict[str, MarkerStyle] = field(default_factory=_markers)
 
+    def __repr__(self) -> str:
+        return f"<Theme {self.name}>"  # short, so help() on the functions that take one reads
+
     def bar(self, category: str) -> BarStyle:
         """The style of a bar category (unknown categories look like 'other')."""
         return self.bars.get(category, self.bars["other"])

@@ -23,6 +23,7 @@ from tests.conftest import CASES, FOUNDING, ROOT
 
 runner = CliRunner()
 
+FORMATS = ("png", "svg", "pdf", "pptx")
 BROKEN = "schema: atc-timeline/1\ncase: {id: b, title: B}\ndiagnosis: {label: ATC, date: '2019-02-30'}\n"
 
 
@@ -105,18 +106,24 @@ def test_stdin_case(tmp_path):
     assert "<stdin>:3:" in result.stderr
 
 
-def test_same_outputs_with_one_or_two_jobs(tmp_path):
+def test_every_format_is_byte_identical_in_process_across_processes_and_jobs(tmp_path):
     # Drawing here first leaves fonts open in this process: workers must not share them.
-    render_case(FOUNDING, "png", ChartOptions(dpi=40))
-    for jobs in ("1", "2"):
-        out = f"{tmp_path}/j{jobs}/"
-        args = ["render", *map(str, CASES), "-o", out, "--format", "png,svg", "--dpi", "60", "--jobs", jobs]
-        result = runner.invoke(app, [*args, "-q"])
-        assert result.exit_code == 0
-    for case in CASES:
-        for fmt in ("png", "svg"):
-            one = (tmp_path / "j1" / f"{case.stem}.{fmt}").read_bytes()
-            assert one == (tmp_path / "j2" / f"{case.stem}.{fmt}").read_bytes()
+    in_process = {
+        (case.stem, fmt): render_case(case, fmt, ChartOptions(dpi=60)) for case in CASES for fmt in FORMATS
+    }
+    runs = {}
+    for name, jobs in (("jobs-1", "1"), ("jobs-2", "2"), ("again-jobs-2", "2")):
+        out = tmp_path / name
+        args = ["render", *map(str, CASES), "-o", f"{out}/", "--format", ",".join(FORMATS), "--dpi", "60"]
+        # A fresh process each time: nothing cached in this one carries over.
+        done = subprocess.run(
+            [sys.executable, "-m", "atc_timeline", *args, "--jobs", jobs, "-q"], capture_output=True, cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        runs[name] = out
+    for (stem, fmt), expected in in_process.items():
+        for name, out in runs.items():
+            assert (out / f"{stem}.{fmt}").read_bytes() == expected, f"{stem}.{fmt} differs in {name}"
 
 
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"

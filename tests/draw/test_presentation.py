@@ -214,29 +214,64 @@ SECRETS = (
 )
 
 
-@pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "pptx"])
-def test_deidentified_output_keeps_no_identifying_text(fmt):
+def _drawn_text(case, options) -> str:
+    """Every text the chart draws: the layout's texts and every Text artist of the Figure."""
+    from matplotlib.text import Text
+
+    layout = layout_case(case, options)
+    texts = [layout.title, layout.subtitle, layout.footnote, layout.relative_label, layout.zero_label]
+    texts += [label.text for label in layout.labels] + [label.full_text for label in layout.labels]
+    texts += [entry.text for row in layout.legend_rows for entry in row]
+    texts += [bar.title for bar in (*layout.bars, *layout.phases)] + [m.title for m in layout.markers]
+    fig = figure_for_case(case, options)
+    texts += [artist.get_text() for artist in fig.findobj(Text)]
+    return "\n".join(texts)
+
+
+def test_deidentified_chart_draws_no_identifying_text():
     case = load_case_text(IDENTIFYING)
-    data = render_case(case, fmt, ChartOptions(dpi=40, deidentify=True))
+    text = _drawn_text(case, ChartOptions(dpi=40, deidentify=True))
+    assert [s for s in SECRETS if s in text] == []
+    for expected in ("Months since diagnosis", "60-69 years", "Died month 20"):
+        assert expected in text
+
+
+def test_without_deidentify_the_same_chart_draws_the_identifying_text():
+    # The check above means something only if the chart draws these strings otherwise.
+    text = _drawn_text(load_case_text(IDENTIFYING), ChartOptions(dpi=40))
+    assert [s for s in SECRETS if s in text] == [s for s in SECRETS if s not in ("MRN", "0048213")]
+
+
+def _file_text(fmt: str, data: bytes) -> str:
+    """What a file holds besides pixels: SVG and PDF as bytes, PNG text chunks, the deck's XML."""
+    if fmt == "png":
+        chunks, at = [], 8
+        while at < len(data):
+            size = int.from_bytes(data[at : at + 4], "big")
+            kind = data[at + 4 : at + 8]
+            if kind in (b"tEXt", b"iTXt", b"zTXt"):
+                chunks.append(data[at + 8 : at + 8 + size])
+            at += 12 + size
+        return b"\n".join(chunks).decode("latin-1")
     if fmt == "pptx":
         import zipfile
 
         with zipfile.ZipFile(io.BytesIO(data)) as deck:
             data = b"".join(deck.read(name) for name in deck.namelist() if not name.endswith(".png"))
-    text = data.decode("latin-1")
-    leaked = [s for s in SECRETS if s in text]
-    assert leaked == [], f"{fmt} leaks {leaked}"
-    if fmt == "svg":
-        assert "Months since diagnosis" in text
-        assert "60-69 years" in text
-        assert "Died month 20" in text
+    return data.decode("latin-1")
 
 
-def test_without_deidentify_the_same_case_shows_its_dates():
-    # The check above is only meaningful if those strings appear without --deidentify.
-    text = render_case(load_case_text(IDENTIFYING), "svg", ChartOptions(dpi=40)).decode()
-    assert "2019" in text
-    assert "67-year-old woman" in text
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "pptx"])
+def test_deidentified_files_hold_no_identifying_text_or_metadata(fmt):
+    case = load_case_text(IDENTIFYING)
+    data = render_case(case, fmt, ChartOptions(dpi=40, deidentify=True))
+    text = _file_text(fmt, data)
+    assert [s for s in SECRETS if s in text] == [], f"{fmt} leaks them"
+    if fmt in ("png", "pdf"):
+        assert "atc-timeline" in text, "the metadata names nothing but atc-timeline"
+    if fmt == "pptx":
+        # The deck's own text (title, notes) is XML, not pixels: it was checked above.
+        assert "Thyroid cancer case" in text
 
 
 def test_journal_charts_grow_taller_before_dropping_labels():

@@ -304,11 +304,29 @@ def test_damaged_text_loads_or_fails_cleanly(name: str, data: st.DataObject) -> 
     load_or_error(text)
 
 
-def test_every_mutation_keeps_the_unmutated_file_valid() -> None:
-    """Sanity check of the harness: the round trip through safe_dump loads every example case."""
+def test_the_unmutated_round_trip_loads_every_example_case() -> None:
+    """Sanity check of the harness: through safe_dump and back, every example case still loads."""
     for name, tree in PARSED.items():
         text = yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
         assert isinstance(load_case_text(text, FILE), Case), name
+
+
+@pytest.mark.parametrize("mutate", MUTATIONS, ids=[m.__name__ for m in MUTATIONS])
+def test_every_mutation_changes_cases_and_they_load_or_fail_cleanly(mutate) -> None:
+    """Each mutation on its own really changes some example case, and each change is handled."""
+    changed: list[str] = []
+
+    @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(name=st.sampled_from(sorted(PARSED)), data=st.data())
+    def run(name: str, data: st.DataObject) -> None:
+        tree = copy.deepcopy(PARSED[name])
+        mutate(tree, data)
+        if tree != PARSED[name]:
+            changed.append(name)
+        load_or_error(yaml.safe_dump(tree, sort_keys=False, allow_unicode=True))
+
+    run()
+    assert len(changed) >= 5, f"{mutate.__name__} changed only {len(changed)} of 25 cases"
 
 
 # --- regressions found by fuzzing -----------------------------------------------------------

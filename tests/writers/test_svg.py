@@ -50,15 +50,24 @@ def test_truncated_labels_keep_full_text_in_title():
     assert "(2017-09-14)" in titles["event-pet-ct-staging"]
     # A label shown shortened on the chart still carries the whole finding in its title.
     shown = {
-        g.get("id"): "".join(t for text in g.iter(f"{SVG}text") for t in text.itertext())
+        g.get("id"): " ".join(t for text in g.iter(f"{SVG}text") for t in text.itertext())
         for g in root.iter(f"{SVG}g")
         if (g.get("id") or "").startswith("point-")
     }
     assert shown, "no point labels in the SVG"
-    shortened = [gid for gid, text in shown.items() if len(titles.get(gid, "")) > len(text) + 10]
+    shortened = {gid: text for gid, text in shown.items() if "\u2026" in text}
     assert shortened, "expected at least one label shortened on the chart"
-    for gid in shortened:
-        assert "Cerebellar" in titles[gid] or ":" in titles[gid]
+    items = {item.id: item for item in load_case(FOUNDING).items()}
+    for gid, text in shortened.items():
+        title = titles[gid]
+        # The title holds the whole text the chart cut short (finding, outcome), and every word shown.
+        item = items[gid.removeprefix("point-")]
+        for field in ("label", "finding", "outcome", "term"):
+            value = getattr(item, field, None)
+            if value:
+                assert value in title, (gid, field, title)
+        shown_words = text.replace("\u2026", " ").split()
+        assert all(word in title for word in shown_words[:-1]), (text, title)
 
 
 def test_svg_has_no_timestamp():

@@ -1,0 +1,133 @@
+"""The one render chain: Chart, plot_case, render_case and render_file give the command line's bytes."""
+
+from __future__ import annotations
+
+import pydoc
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from typer.testing import CliRunner
+
+from atc_timeline import pipeline
+from atc_timeline.cli import app
+from atc_timeline.errors import OptionError
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import Chart, plot_case, render_case, render_file
+from atc_timeline.readers.yaml_case import load_case
+from atc_timeline.writers.png import SIGNATURE
+from tests.conftest import FOUNDING, ROOT
+
+runner = CliRunner()
+FORMATS = ("png", "svg", "pdf", "pptx")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_chart_save_gives_the_bytes_the_cli_writes(tmp_path, fmt):
+    saved = plot_case(FOUNDING, theme="print", size="journal-2col", dpi=60).save(tmp_path / f"lib.{fmt}")
+    args = ["render", str(FOUNDING), "-o", str(tmp_path / f"cli.{fmt}"), "--theme", "print"]
+    result = runner.invoke(app, [*args, "--size", "journal-2col", "--dpi", "60", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert saved.read_bytes() == (tmp_path / f"cli.{fmt}").read_bytes()
+
+
+def test_chart_shows_itself_in_a_notebook_without_pyplot():
+    code = (
+        "import sys\n"
+        "from atc_timeline import plot_case\n"
+        f"chart = plot_case({str(FOUNDING)!r}, dpi=40)\n"
+        "png, svg = chart._repr_png_(), chart._repr_svg_()\n"
+        "assert png.startswith(b'\\x89PNG'), png[:8]\n"
+        "assert svg.lstrip().startswith('<?xml') and '<svg' in svg\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print(repr(chart))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Chart of case 'atc-2017-nivolumab-cabozantinib', 13.333 x 7.5 in at 40 dpi" in done.stdout
+
+
+def test_chart_layout_and_figure_are_the_drawn_chart():
+    chart = plot_case(load_case(FOUNDING), dpi=50)
+    assert chart.layout.width == chart.figure.get_figwidth()
+    gids = {artist.get_gid() for artist in chart.figure.get_children()}
+    assert {f"event-{bar.event_id}" for bar in chart.layout.bars} <= gids
+    assert chart._repr_png_().startswith(SIGNATURE)
+    root = ET.fromstring(chart._repr_svg_())
+    assert root.tag.endswith("svg")
+
+
+def test_plot_case_refuses_unknown_options_and_themes_in_plain_words():
+    with pytest.raises(OptionError, match="unknown option 'colour'") as caught:
+        plot_case(FOUNDING, colour="red")
+    assert caught.value.option == "colour"
+    with pytest.raises(OptionError, match="unknown theme 'neon'; use one of: light, dark, print"):
+        plot_case(FOUNDING, theme="neon")
+    with pytest.raises(OptionError, match="unknown unit 'years'") as caught:
+        plot_case(FOUNDING, unit="years")
+    assert "--" not in str(caught.value)
+
+
+def test_every_format_of_a_case_comes_from_one_drawn_figure(tmp_path, monkeypatch):
+    drawn = []
+    real = pipeline.draw_timeline
+    monkeypatch.setattr(pipeline, "draw_timeline", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    targets = [(fmt, str(tmp_path / f"c.{fmt}")) for fmt in ("png", "svg", "pdf")]
+    result = render_file(str(FOUNDING), targets, ChartOptions(dpi=40))
+    assert result.status == "ok", result.error
+    assert result.outputs == tuple(path for _, path in targets)
+    assert len(drawn) == 1
+    for fmt, path in targets:
+        with open(path, "rb") as written:
+            assert written.read() == render_case(FOUNDING, fmt, ChartOptions(dpi=40))
+
+
+def test_render_file_reports_problems_instead_of_raising(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "schema: atc-timeline/1\ncase: {id: b, title: B}\ndiagnosis: {label: A, date: '2019-02-30'}\n"
+    )
+    result = render_file(str(bad), [("png", str(tmp_path / "bad.png"))])
+    assert result.status == "failed"
+    assert f"{bad}:3:" in result.error
+    assert not (tmp_path / "bad.png").exists()
+    elsewhere = render_file(str(FOUNDING), [("png", str(tmp_path / "none" / "x.png"))], ChartOptions(dpi=30))
+    assert elsewhere.status == "failed"
+    assert "does not exist" in elsewhere.error
+    zero = render_file(str(FOUNDING), [("png", str(tmp_path / "z.png"))], ChartOptions(time_zero="lunch"))
+    assert zero.error.startswith(f"{FOUNDING}: time zero 'lunch' is neither")
+
+
+GLYPH_CASE = (
+    "schema: atc-timeline/1\ncase: {id: h, title: 'Scan \U00013000'}\n"
+    "diagnosis: {label: ATC, date: '2019-01-01'}\n"
+)
+
+
+def test_single_and_batch_renders_warn_about_missing_glyphs_the_same_way(tmp_path):
+    case = tmp_path / "h.yaml"
+    case.write_text(GLYPH_CASE)
+    other = tmp_path / "h2.yaml"
+    other.write_text(GLYPH_CASE)
+    run = [sys.executable, "-m", "atc_timeline", "render", "--dpi", "30"]
+    single = subprocess.run([*run, str(case), "-o", str(tmp_path / "h.png")], capture_output=True, text=True)
+    batch = subprocess.run(
+        [*run, str(case), str(other), "-o", f"{tmp_path}/out/", "--jobs", "2"], capture_output=True, text=True
+    )
+    assert single.returncode == batch.returncode == 0, single.stderr + batch.stderr
+    for stderr in (single.stderr, batch.stderr):
+        assert "warning: 1 character has no glyph in the chart's fonts" in stderr
+        assert "U+13000" in stderr
+        assert "UserWarning" not in stderr, stderr
+        assert "missing from font" not in stderr, stderr
+    assert batch.stderr.count("U+13000") == 2, "one friendly warning per case"
+
+
+def test_help_on_the_library_calls_reads():
+    for function in (render_case, plot_case, render_file, pipeline.layout_case, Chart):
+        text = pydoc.render_doc(function, renderer=pydoc.plaintext)
+        # Before Theme and ChartOptions had short reprs, a signature ran to thousands of characters.
+        assert max(len(line) for line in text.splitlines()) < 200, text
+        assert len(text) < 3000, text
+        assert "BarStyle(" not in text, "a Theme shows by name, not as every colour it holds"

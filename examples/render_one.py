@@ -1,4 +1,4 @@
-"""Render the founding case with the library API: load, inspect, render to PNG and SVG.
+"""Render the founding case with the library: load, inspect, then save a chart in two formats.
 
 Run: python examples/render_one.py [OUTPUT_FOLDER]
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from atc_timeline import ChartOptions, load_case, normalize_events, render_case, write_atomic
+from atc_timeline import load_case, normalize_events, plot_case
 
 HERE = Path(__file__).resolve().parent
 CASE = HERE.parent / "cases" / "atc-2017-nivolumab-cabozantinib.yaml"
@@ -20,11 +20,10 @@ def main() -> None:
     case = load_case(CASE)
     events = normalize_events(case)
     print(f"{case.case.id}: {len(events)} events in lanes {sorted(set(events['lane']))}")
-    options = ChartOptions(width=13.333, height=7.5, dpi=150)
+    chart = plot_case(case, size="slide-16x9", dpi=150)
+    print(f"{len(chart.layout.lanes)} lanes, {len(chart.layout.labels)} labels placed")
     for fmt in ("png", "svg"):
-        target = out / f"{case.case.id}.{fmt}"
-        write_atomic(target, render_case(case, fmt, options))
-        print(f"wrote {target}")
+        print(f"wrote {chart.save(out / f'{case.case.id}.{fmt}')}")
 
 
 if __name__ == "__main__":

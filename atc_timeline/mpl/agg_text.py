@@ -18,16 +18,22 @@ import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib qu
 
 # isort: split
 import numpy as np
+from matplotlib import ft2font
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import FontProperties, fontManager, get_font
-from matplotlib.ft2font import FT2Font, Kerning, RenderMode
+from matplotlib.ft2font import FT2Font, Kerning
+
+# matplotlib 3.10 has neither RenderMode nor the glyph calls: its own text path is used there.
+RenderMode: Any = getattr(ft2font, "RenderMode", None)
 
 PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
 # Cache sizes bound memory in a long batch: a slide chart uses ~2,000 glyph bitmaps (sizes x
 # characters x phases) and ~60 strings, a few dozen of which (lanes, ticks, legend) recur.
 GLYPHS = 8192
 STRINGS = 256
-_SUPPORTED = all(hasattr(FT2Font, name) for name in ("_render_glyph", "_set_transform", "get_kerning"))
+_SUPPORTED = RenderMode is not None and all(
+    hasattr(FT2Font, name) for name in ("_render_glyph", "_set_transform", "get_kerning")
+)
 _IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
 
 

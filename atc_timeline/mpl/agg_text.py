@@ -6,6 +6,15 @@ chart's drawing time. Charts in a batch share fonts, sizes and most strings, so 
 rendered once (at four sub-pixel phases) and strings are composed from the cached bitmaps.
 Anything unusual (rotation, mathtext, a matplotlib without the needed calls) takes
 matplotlib's own path.
+
+matplotlib's private API used here, each behind a flag that tests turn off:
+
+- GLYPH_CALLS: FT2Font._set_transform and _render_glyph, ft2font.RenderMode (all 3.11+) and
+  the Agg renderer's _renderer.draw_text_image. Off: the canvas is matplotlib's own
+  (FigureCanvasAgg's renderer, its text path), which draws the same text a little slower.
+- HEIGHT_METRICS: Text asks a renderer's _get_font_height_metrics, when it has one (3.11+),
+  for a font's ascent, descent and line gap. Off: the answer is "don't know" and Text reads
+  the same font tables itself.
 """
 
 from __future__ import annotations
@@ -20,21 +29,29 @@ import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib qu
 import numpy as np
 from matplotlib import ft2font
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.font_manager import FontProperties, get_font
 from matplotlib.ft2font import FT2Font, Kerning
 
-# matplotlib 3.10 has neither RenderMode nor the glyph calls: its own text path is used there.
-RenderMode: Any = getattr(ft2font, "RenderMode", None)
+from atc_timeline.mpl.fonts import font_paths
 
 PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
 # Cache sizes bound memory in a long batch: a slide chart uses ~2,000 glyph bitmaps (sizes x
 # characters x phases) and ~60 strings, a few dozen of which (lanes, ticks, legend) recur.
 GLYPHS = 8192
 STRINGS = 256
-_SUPPORTED = RenderMode is not None and all(
-    hasattr(FT2Font, name) for name in ("_render_glyph", "_set_transform", "get_kerning")
-)
 _IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
+RenderMode: Any = getattr(ft2font, "RenderMode", None)  # absent before matplotlib 3.11
+
+
+def _has_glyph_calls() -> bool:
+    if RenderMode is None or not all(hasattr(FT2Font, n) for n in ("_render_glyph", "_set_transform")):
+        return False
+    agg = getattr(RendererAgg(1, 1, 72), "_renderer", None)
+    return hasattr(agg, "draw_text_image")
+
+
+GLYPH_CALLS = _has_glyph_calls()
+HEIGHT_METRICS = True
 
 
 @dataclass(frozen=True)
@@ -148,7 +165,7 @@ def compose(paths: tuple[Any, ...], text: str, size: float, dpi: float) -> Run:
 def _paths(prop: Any) -> tuple[Any, ...]:
     """The font files (fallback list) for a FontProperties, looked up once per style."""
     if prop.get_file() is not None:
-        return tuple(fontManager._find_fonts_by_props(prop))
+        return tuple(font_paths(prop))
     return _paths_for(
         tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch()
     )
@@ -159,7 +176,7 @@ def _paths_for(
     family: tuple[str, ...], style: Any, variant: Any, weight: Any, stretch: Any
 ) -> tuple[Any, ...]:
     prop = FontProperties(family=list(family), style=style, variant=variant, weight=weight, stretch=stretch)
-    return tuple(fontManager._find_fonts_by_props(prop))
+    return tuple(font_paths(prop))
 
 
 @lru_cache(maxsize=256)
@@ -180,9 +197,11 @@ def _height_metrics(paths: tuple[Any, ...], size: float, dpi: float) -> tuple[fl
 class FastTextRenderer(RendererAgg):
     """RendererAgg whose plain, unrotated text comes from the glyph cache."""
 
-    def _get_font_height_metrics(self, prop: Any) -> tuple[float, float, float]:
+    def _get_font_height_metrics(self, prop: Any) -> tuple[float | None, float | None, float | None]:
         # matplotlib's Text asks the renderer first; answering from a cache spares a font
-        # lookup and two table reads per label per draw.
+        # lookup and two table reads per label per draw. None: Text reads the tables itself.
+        if not HEIGHT_METRICS:
+            return None, None, None
         return _height_metrics(_paths(prop), prop.get_size_in_points(), self.dpi)
 
     def draw_text(
@@ -219,12 +238,26 @@ class FastTextRenderer(RendererAgg):
 class FastTextCanvas(FigureCanvasAgg):
     """The Agg canvas with FastTextRenderer (matplotlib's own when the calls are missing)."""
 
+    _fast_key: tuple[int, int, float] | None = None
+
     def get_renderer(self) -> Any:
-        if not _SUPPORTED:
+        if not GLYPH_CALLS:
             return super().get_renderer()
         w, h = self.get_width_height(physical=True)
         key = w, h, self.figure.dpi
-        if getattr(self, "_lastKey", None) != key:
+        if self._fast_key != key:  # a new renderer when the size or resolution changed, as Agg does
             self.renderer = FastTextRenderer(w, h, self.figure.dpi)
-            self._lastKey = key
+            self._fast_key = key
         return self.renderer
+
+
+def raw_rgba(fig: Any, data: bytes, dpi: float) -> np.ndarray:
+    """The pixels of ``fig.savefig(..., format="raw", dpi=dpi)``'s bytes, rows x columns x RGBA.
+
+    The raw format is the Agg buffer with no header: its shape is the figure's size at
+    `dpi`, in whole pixels, as Agg sizes its canvas (truncated, not rounded).
+    """
+    width, height = (int(inches * dpi) for inches in fig.get_size_inches())
+    if len(data) != width * height * 4:
+        raise ValueError(f"{len(data)} bytes are not a {width} x {height} RGBA image")
+    return np.frombuffer(data, np.uint8).reshape(height, width, 4)

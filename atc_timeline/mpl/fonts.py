@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from matplotlib.font_manager import FontProperties, findfont, fontManager
 from matplotlib.ft2font import FT2Font
@@ -111,6 +112,28 @@ def font_families(base: Sequence[str] = (BASE_FAMILY,)) -> tuple[str, ...]:
     if cjk is not None and cjk not in families:
         families += (cjk,)
     return families
+
+
+def font_paths(prop: FontProperties) -> list[Any]:
+    """The font file of each family of `prop` that is installed, in order: text's fallback list.
+
+    What matplotlib's private fontManager._find_fonts_by_props returns, from the public
+    findfont: a family that matches no font is left out, and if none matches, the default
+    family's font is used.
+    """
+    found = []
+    for family in prop.get_family():
+        one = prop.copy()
+        one.set_family(family)
+        try:
+            found.append(fontManager.findfont(one, fallback_to_default=False))
+        except ValueError:
+            continue
+    if not found:
+        one = prop.copy()
+        one.set_family(fontManager.defaultFamily["ttf"])
+        found.append(fontManager.findfont(one))
+    return found
 
 
 def font_files(families: Iterable[str]) -> tuple[FontFile, ...]:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from PIL import Image
 
 from atc_timeline.draw.themes import LIGHT
 from atc_timeline.mpl import agg_text
-from atc_timeline.mpl.agg_text import FastTextCanvas, FastTextRenderer, compose
+from atc_timeline.mpl.agg_text import FastTextCanvas, FastTextRenderer, compose, raw_rgba
+from atc_timeline.mpl.fonts import font_paths
+from atc_timeline.pipeline import ChartOptions, render_case
+from tests.conftest import FOUNDING
 
 # The glyph cache itself needs matplotlib's glyph calls (3.11+); the canvas tests run everywhere.
 needs_glyph_calls = pytest.mark.skipif(
-    not agg_text._SUPPORTED, reason="this matplotlib lacks the glyph calls; its own text path is used"
+    not agg_text.GLYPH_CALLS, reason="this matplotlib lacks the glyph calls; its own text path is used"
 )
 
 SAMPLES = ["Cabozantinib 40 mg QD", "MRI: PR −42 % (iRECIST)", "Arteriovenous thrombosis", "Jul\n2018"]
@@ -61,9 +67,7 @@ def test_metrics_match_what_is_drawn():
 
 
 def _paths(prop):
-    from matplotlib.font_manager import fontManager
-
-    return fontManager._find_fonts_by_props(prop)
+    return font_paths(prop)
 
 
 def test_chinese_falls_back_to_the_cjk_face():
@@ -102,3 +106,55 @@ def test_line_metrics_match_matplotlibs_own():
     for stock, fast in zip(*boxes, strict=True):
         assert stock[1] == pytest.approx(fast[1], abs=1)  # bottom
         assert stock[3] == pytest.approx(fast[3], abs=1)  # height
+
+
+def _grey(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def _blocks(image: np.ndarray, size: int) -> np.ndarray:
+    rows, cols = (image.shape[0] // size) * size, (image.shape[1] // size) * size
+    return image[:rows, :cols].reshape(rows // size, size, cols // size, size).mean(axis=(1, 3))
+
+
+def test_without_glyph_calls_the_canvas_is_matplotlibs_own(monkeypatch):
+    fast = render_case(FOUNDING, "png", ChartOptions(dpi=60))
+    monkeypatch.setattr(agg_text, "GLYPH_CALLS", False)
+    fig = Figure(dpi=60)
+    FastTextCanvas(fig)
+    assert type(fig.canvas.get_renderer()) is RendererAgg
+    stock = render_case(FOUNDING, "png", ChartOptions(dpi=60))
+    a, b = _grey(fast), _grey(stock)
+    assert a.shape == b.shape
+    # matplotlib hints advances, so long strings end a few pixels apart: compare 16 px blocks
+    # (a moved or missing label shifts a block by far more) and the total ink.
+    assert np.sqrt(((_blocks(a, 16) - _blocks(b, 16)) ** 2).mean()) < 4
+    assert (255 - a).sum() == pytest.approx((255 - b).sum(), rel=0.03)
+
+
+def test_without_the_height_metrics_hook_text_reads_the_same_tables(monkeypatch):
+    hooked = render_case(FOUNDING, "png", ChartOptions(dpi=60))
+    monkeypatch.setattr(agg_text, "HEIGHT_METRICS", False)
+    prop = FontProperties(family=list(LIGHT.families()), size=10)
+    assert FastTextRenderer(10, 10, 60)._get_font_height_metrics(prop) == (None, None, None)
+    assert render_case(FOUNDING, "png", ChartOptions(dpi=60)) == hooked
+
+
+@pytest.mark.parametrize(("size", "dpi"), [((13.333, 7.5), 150), ((3.5, 4.8), 72), ((7.2, 5.0), 37.3)])
+def test_raw_bytes_take_the_canvas_shape(size, dpi):
+    fig = Figure(figsize=size, dpi=dpi)
+    FastTextCanvas(fig)
+    fig.text(0.1, 0.5, "raw", fontsize=20)
+    out = io.BytesIO()
+    fig.savefig(out, format="raw", dpi=dpi)
+    pixels = raw_rgba(fig, out.getvalue(), dpi)
+    renderer = fig.canvas.get_renderer()
+    assert pixels.shape == (int(renderer.height), int(renderer.width), 4)
+    assert pixels.tobytes() == bytes(renderer.buffer_rgba())
+    with pytest.raises(ValueError, match="RGBA"):
+        raw_rgba(fig, out.getvalue()[4:], dpi)
+
+
+def test_the_glyph_calls_are_checked_not_assumed(monkeypatch):
+    monkeypatch.setattr(agg_text, "RenderMode", None)
+    assert agg_text._has_glyph_calls() is False

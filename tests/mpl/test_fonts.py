@@ -8,7 +8,7 @@ import warnings
 import matplotlib as mpl
 import pytest
 from matplotlib.figure import Figure
-from matplotlib.font_manager import fontManager
+from matplotlib.font_manager import FontProperties, fontManager
 
 from atc_timeline.mpl.fonts import (
     BASE_FAMILY,
@@ -16,6 +16,7 @@ from atc_timeline.mpl.fonts import (
     cjk_font_path,
     font_families,
     font_files,
+    font_paths,
     glyph_warning,
     missing_glyphs,
 )
@@ -61,6 +62,30 @@ def test_families_keep_the_base_order_and_add_no_duplicates() -> None:
 def test_unknown_families_are_left_out() -> None:
     faces = font_files(("No Such Font 12345", BASE_FAMILY))
     assert [f.family for f in faces] == [BASE_FAMILY]
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"family": "theme"},
+        {"family": "theme", "weight": "bold"},
+        {"family": ["No Such Font 12345", "serif"]},
+        {"family": ["No Such Font 12345"]},
+        {"family": "sans-serif", "style": "italic"},
+        {"fname": "DejaVu Serif"},
+    ],
+    ids=["theme", "bold", "missing-then-serif", "none-found", "generic", "file"],
+)
+def test_font_paths_are_the_fallback_list_matplotlib_draws_with(prop) -> None:
+    if prop.get("family") == "theme":
+        prop = {**prop, "family": list(font_families())}
+    if "fname" in prop:
+        prop = {"fname": str(fontManager.findfont(prop["fname"]))}
+    props = FontProperties(**prop)
+    private = getattr(fontManager, "_find_fonts_by_props", None)  # what text drawing uses
+    if private is None:
+        pytest.skip("this matplotlib has no _find_fonts_by_props to compare with")
+    assert font_paths(props) == private(props)
 
 
 def test_whitespace_is_never_missing() -> None:

@@ -254,10 +254,20 @@ class FastTextCanvas(FigureCanvasAgg):
 def raw_rgba(fig: Any, data: bytes, dpi: float) -> np.ndarray:
     """The pixels of ``fig.savefig(..., format="raw", dpi=dpi)``'s bytes, rows x columns x RGBA.
 
-    The raw format is the Agg buffer with no header: its shape is the figure's size at
-    `dpi`, in whole pixels, as Agg sizes its canvas (truncated, not rounded).
+    The raw format is the Agg buffer with no header. Its size is the canvas's at `dpi`, which
+    matplotlib rounds differently between releases (3.11 forgives a float tick below a whole
+    pixel: 5.6 in at 90 dpi is 504 px there, 503 in 3.10), so the canvas is asked, as savefig
+    asks it, rather than the size recomputed here.
     """
-    width, height = (int(inches * dpi) for inches in fig.get_size_inches())
+    if dpi == fig.dpi:
+        width, height = fig.canvas.get_width_height(physical=True)
+    else:  # as savefig does: the figure at the output resolution for a moment
+        figure_dpi = fig.dpi
+        fig.dpi = dpi
+        try:
+            width, height = fig.canvas.get_width_height(physical=True)
+        finally:
+            fig.dpi = figure_dpi
     if len(data) != width * height * 4:
         raise ValueError(f"{len(data)} bytes are not a {width} x {height} RGBA image")
     return np.frombuffer(data, np.uint8).reshape(height, width, 4)

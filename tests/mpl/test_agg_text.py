@@ -140,14 +140,20 @@ def test_without_the_height_metrics_hook_text_reads_the_same_tables(monkeypatch)
     assert render_case(FOUNDING, "png", ChartOptions(dpi=60)) == hooked
 
 
-@pytest.mark.parametrize(("size", "dpi"), [((13.333, 7.5), 150), ((3.5, 4.8), 72), ((7.2, 5.0), 37.3)])
-def test_raw_bytes_take_the_canvas_shape(size, dpi):
-    fig = Figure(figsize=size, dpi=dpi)
-    FastTextCanvas(fig)
+@pytest.mark.parametrize(
+    ("size", "dpi"), [((13.333, 7.5), 150), ((3.5, 4.8), 72), ((17.4, 36.1), 50), ((3.883, 5.6), 90)]
+)
+@pytest.mark.parametrize("canvas_type", [FastTextCanvas, FigureCanvasAgg])
+@pytest.mark.parametrize("figure_dpi", ["same", 100])
+def test_raw_bytes_take_the_canvas_shape(size, dpi, canvas_type, figure_dpi):
+    fig = Figure(figsize=size, dpi=dpi if figure_dpi == "same" else figure_dpi)
+    canvas_type(fig)
     fig.text(0.1, 0.5, "raw", fontsize=20)
     out = io.BytesIO()
     fig.savefig(out, format="raw", dpi=dpi)
     pixels = raw_rgba(fig, out.getvalue(), dpi)
+    assert fig.dpi == (dpi if figure_dpi == "same" else figure_dpi)
+    fig.dpi = dpi
     renderer = fig.canvas.get_renderer()
     assert pixels.shape == (int(renderer.height), int(renderer.width), 4)
     assert pixels.tobytes() == bytes(renderer.buffer_rgba())

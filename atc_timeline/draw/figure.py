@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from typing import Any, cast
 
-import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
-
-# isort: split
 import matplotlib as mpl
 from matplotlib import dates as mdates
 from matplotlib.collections import LineCollection, PolyCollection
@@ -30,11 +26,6 @@ from atc_timeline.layout import (
 from atc_timeline.mpl.agg_text import FastTextCanvas
 
 FADE_STEPS = 10
-
-
-# Why: the CJK font has no bold face; matplotlib logs each fallback to regular, which is
-# what we want anyway, so its font-manager chatter is kept off the user's terminal.
-logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150) -> Figure:

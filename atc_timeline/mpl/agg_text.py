@@ -23,16 +23,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
-
-# isort: split
 import numpy as np
 from matplotlib import ft2font
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import FontProperties, get_font
 from matplotlib.ft2font import FT2Font, Kerning
 
-from atc_timeline.mpl.fonts import font_paths
+from atc_timeline.mpl.fonts import font_paths, weight_fallbacks_unlogged
 
 PHASES = 4  # sub-pixel pen positions per pixel, as browsers do
 # Cache sizes bound memory in a long batch: a slide chart uses ~2,000 glyph bitmaps (sizes x
@@ -236,9 +233,21 @@ class FastTextRenderer(RendererAgg):
 
 
 class FastTextCanvas(FigureCanvasAgg):
-    """The Agg canvas with FastTextRenderer (matplotlib's own when the calls are missing)."""
+    """The Agg canvas with FastTextRenderer (matplotlib's own when the calls are missing).
+
+    Drawing and saving (in any format: savefig goes through print_figure) log no font-weight
+    fallback (fonts.weight_fallbacks_unlogged).
+    """
 
     _fast_key: tuple[int, int, float] | None = None
+
+    def draw(self) -> None:
+        with weight_fallbacks_unlogged():
+            super().draw()
+
+    def print_figure(self, *args: Any, **kwargs: Any) -> Any:
+        with weight_fallbacks_unlogged():
+            return super().print_figure(*args, **kwargs)
 
     def get_renderer(self) -> Any:
         if not GLYPH_CALLS:

@@ -11,8 +11,11 @@ as the founding case is Chinese; the regions share one glyph set, so coverage is
 
 from __future__ import annotations
 
+import logging
+import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -62,6 +65,47 @@ class FontFile:
     def ft2font(self) -> FT2Font:
         """A new, private FT2Font of this face (matplotlib's shared ones get resized by draws)."""
         return _open(self.path, self.face_index)
+
+
+class _WeightFallbackFilter(logging.Filter):
+    """Drops matplotlib's "Failed to find font weight" records logged by threads that are drawing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.threads: dict[int, int] = {}  # thread id -> how many draws it is inside
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.thread in self.threads and str(record.msg).startswith(_WEIGHT_FALLBACK))
+
+
+_WEIGHT_FALLBACK = "findfont: Failed to find font weight"
+_FONT_LOGGER = logging.getLogger("matplotlib.font_manager")
+_QUIET = _WeightFallbackFilter()
+
+
+@contextmanager
+def weight_fallbacks_unlogged() -> Iterator[None]:
+    """While drawing: no log record for bold text drawn with a regular face (Noto Sans CJK has no bold).
+
+    Why scoped: drawing regular for bold is what we want, and matplotlib logs a warning for
+    each such font lookup; but the logger is the program's, so it is filtered only while
+    this thread draws, and only that message (it used to be silenced for the whole process).
+    """
+    ident = threading.get_ident()
+    with _QUIET.lock:
+        if not _QUIET.threads:
+            _FONT_LOGGER.addFilter(_QUIET)
+        _QUIET.threads[ident] = _QUIET.threads.get(ident, 0) + 1
+    try:
+        yield
+    finally:
+        with _QUIET.lock:
+            _QUIET.threads[ident] -= 1
+            if not _QUIET.threads[ident]:
+                del _QUIET.threads[ident]
+            if not _QUIET.threads:
+                _FONT_LOGGER.removeFilter(_QUIET)
 
 
 class MissingGlyphWarning(UserWarning):

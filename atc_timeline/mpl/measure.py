@@ -5,15 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import atc_timeline.mpl.fast_import  # noqa: F401  (first: imports matplotlib quickly)
-
-# isort: split
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font, LoadFlags
 
 from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.layout import LINE_SPACING
+from atc_timeline.mpl.fonts import weight_fallbacks_unlogged
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +42,11 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
 
 @lru_cache(maxsize=8)
 def _measure_for(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
+    with weight_fallbacks_unlogged():  # Agg looks up a bold CJK face below, which has none
+        return _new_measure(family, families, weight)
+
+
+def _new_measure(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
     from atc_timeline.mpl.fonts import font_files
 
     prop = _font(family, weight).copy()

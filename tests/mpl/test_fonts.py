@@ -149,3 +149,39 @@ def test_pdf_embeds_the_simplified_chinese_face() -> None:
     assert drawn == []
     if "Noto Sans CJK SC" in font_families():  # matplotlib >= 3.10 reads every face of a collection
         assert b"NotoSansCJKsc-Regular" in pdf
+
+
+def test_weight_fallbacks_go_unlogged_only_in_the_drawing_thread() -> None:
+    import logging
+    import threading
+
+    from atc_timeline.mpl.fonts import weight_fallbacks_unlogged
+
+    logger = logging.getLogger("matplotlib.font_manager")
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler = Keep(logging.WARNING)
+    logger.addHandler(handler)
+
+    def lookup() -> None:  # what matplotlib >= 3.11 logs when a family has no bold face
+        logger.warning("findfont: Failed to find font weight %s for %s, now using %s.", "bold", "X", 400)
+        logger.warning("findfont: Font family %r not found.", "Y")  # other messages pass
+
+    try:
+        with weight_fallbacks_unlogged():
+            lookup()
+            assert seen == ["findfont: Font family 'Y' not found."]
+            other = threading.Thread(target=lookup)  # a thread of the program, not drawing
+            other.start()
+            other.join()
+            assert len(seen) == 3
+        assert logger.filters == []
+        lookup()
+        assert len(seen) == 5
+        assert sum("Failed to find font weight" in message for message in seen) == 2
+    finally:
+        logger.removeHandler(handler)

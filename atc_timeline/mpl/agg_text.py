@@ -72,11 +72,17 @@ class Run:
     descent: float
 
 
-@lru_cache(maxsize=64)
-def _faces(paths: tuple[Any, ...]) -> tuple[Any, ...]:
-    """One FT2Font per face of a fallback list (their order is the fallback order)."""
+def _face(paths: tuple[Any, ...], number: int) -> Any:
+    """The FT2Font of face `number` of a fallback list, this thread's own.
+
+    Why this thread's: an FT2Font is sized, transformed and loaded in steps, and FreeType reads
+    the font file through Python, where another thread may run; two threads drawing with one
+    face got each other's sizes, or corrupted memory. matplotlib keeps one font per thread
+    for this reason (get_font keys its cache on the thread), so each thread's use is serial.
+    The glyph caches below hold plain results, which threads can share.
+    """
     # Any: the glyph calls used here are matplotlib's private ones, absent from its stubs.
-    return tuple(get_font([path]) for path in paths)
+    return get_font([paths[number]])
 
 
 def _flags() -> Any:
@@ -87,9 +93,8 @@ def _flags() -> Any:
 @lru_cache(maxsize=8192)
 def _lookup(paths: tuple[Any, ...], char: str) -> tuple[int, int]:
     """(face number, glyph index) of the first face that has `char`; face 0's notdef if none."""
-    faces = _faces(paths)
-    for number, face in enumerate(faces):
-        index = face.get_char_index(ord(char))
+    for number in range(len(paths)):
+        index = _face(paths, number).get_char_index(ord(char))
         if index:
             return number, index
     return 0, 0
@@ -98,14 +103,14 @@ def _lookup(paths: tuple[Any, ...], char: str) -> tuple[int, int]:
 @lru_cache(maxsize=GLYPHS)
 def _advance(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: float) -> float:
     """The unhinted advance of a glyph, in pixels."""
-    face = _faces(paths)[number]
+    face = _face(paths, number)
     face.set_size(size, dpi)
     return float(face.load_glyph(index, flags=_flags()).linearHoriAdvance) / 65536
 
 
 @lru_cache(maxsize=GLYPHS)
 def _kerning(paths: tuple[Any, ...], number: int, left: int, right: int, size: float, dpi: float) -> float:
-    face = _faces(paths)[number]
+    face = _face(paths, number)
     face.set_size(size, dpi)
     return float(face.get_kerning(left, right, Kerning.UNFITTED)) / 64
 
@@ -113,11 +118,13 @@ def _kerning(paths: tuple[Any, ...], number: int, left: int, right: int, size: f
 @lru_cache(maxsize=GLYPHS)
 def _glyph(paths: tuple[Any, ...], number: int, index: int, size: float, dpi: float, phase: int) -> Glyph:
     """Render one glyph with its pen at `phase`/PHASES of a pixel."""
-    face = _faces(paths)[number]
+    face = _face(paths, number)
     face.set_size(size, dpi)
     face._set_transform(_IDENTITY, [round(0x40 * phase / PHASES), 0])
-    bitmap = face._render_glyph(index, _flags(), RenderMode.NORMAL)
-    face._set_transform(_IDENTITY, [0, 0])
+    try:
+        bitmap = face._render_glyph(index, _flags(), RenderMode.NORMAL)
+    finally:
+        face._set_transform(_IDENTITY, [0, 0])
     return Glyph(np.array(bitmap.buffer, dtype=np.uint8), bitmap.left, bitmap.top)
 
 
@@ -179,7 +186,7 @@ def _paths_for(
 @lru_cache(maxsize=256)
 def _height_metrics(paths: tuple[Any, ...], size: float, dpi: float) -> tuple[float, float, float]:
     """(ascent, descent, line gap) in pixels from the first face's tables, as Text computes them."""
-    face = _faces(paths)[0]
+    face = _face(paths, 0)
     scale = size * dpi / 72 / face.get_sfnt_table("head")["unitsPerEm"]
     for table_name, gap, ascent, descent in (
         ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),

@@ -121,6 +121,9 @@ def cjk_font_path() -> Path | None:
     return path if path.is_file() else None
 
 
+_REGISTERING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _register_cjk() -> str | None:
     """Register the CJK collection with matplotlib once; the family name to use, or None."""
@@ -128,10 +131,11 @@ def _register_cjk() -> str | None:
     if path is None:
         return None
     resolved = str(path.resolve())
-    registered = _families_from(resolved)
-    if not registered:
-        fontManager.addfont(resolved)
+    with _REGISTERING:  # two threads' first charts must not both add it
         registered = _families_from(resolved)
+        if not registered:
+            fontManager.addfont(resolved)
+            registered = _families_from(resolved)
     for family in CJK_FAMILIES:
         if family in registered:
             return family

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +25,10 @@ def _font(family: tuple[str, ...], weight: str) -> FontProperties:
     return FontProperties(family=list(family), weight=weight)
 
 
+# The measures' FT2Fonts are private and shared by every thread that lays out a chart; FreeType
+# calls on one face must not interleave (they read the font file through Python, where another
+# thread may run: concurrent loads corrupted memory), so each load holds this lock.
+_FREETYPE = threading.RLock()  # re-entered: a new measure calibrates itself
 _REFERENCE_POINTS = 100.0
 # Glyph advances ignore kerning and hinting; a small margin keeps measured boxes at or
 # above what Agg draws (tests compare against the real rendered extents).
@@ -42,7 +47,7 @@ def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
 
 @lru_cache(maxsize=8)
 def _measure_for(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
-    with weight_fallbacks_unlogged():  # Agg looks up a bold CJK face below, which has none
+    with weight_fallbacks_unlogged(), _FREETYPE:  # Agg looks up a bold CJK face, which has none
         return _new_measure(family, families, weight)
 
 
@@ -66,6 +71,10 @@ def _new_measure(family: tuple[str, ...], families: tuple[str, ...], weight: str
 
     @lru_cache(maxsize=4096)
     def raw_advance(char: str) -> float:
+        with _FREETYPE:
+            return _load_advance(char)
+
+    def _load_advance(char: str) -> float:
         font = next((ft for face, ft in faces if face.covers(char)), faces[0][1] if faces else fallback)
         try:
             glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)

@@ -10,14 +10,11 @@ import inspect
 import json
 import subprocess
 import sys
-import threading
 
-import matplotlib as mpl
 import pytest
 
 import atc_timeline.draw.figure
 import atc_timeline.writers.figure_bytes
-from atc_timeline.mpl.rc import drawing_rc
 from tests.conftest import CASES, ROOT
 
 THREADS = 8
@@ -116,30 +113,3 @@ def _enters_rc_through_the_lock(module: object) -> bool:
 def test_threads_render_cases_as_one_thread_does():
     seen = _run(CASE_RACE.format(cases=[str(p) for p in CASES], threads=THREADS, rounds=4))
     assert seen["differ"] == 0, seen
-
-
-def test_drawing_rc_keeps_each_threads_settings_and_restores_the_defaults():
-    before = dict(mpl.rcParams)
-    wrong: list[tuple[float, float]] = []
-    start = threading.Barrier(THREADS)
-
-    def draw(width: float) -> None:
-        start.wait()
-        for _ in range(200):
-            with drawing_rc({"hatch.linewidth": width}):
-                for _ in range(20):
-                    if mpl.rcParams["hatch.linewidth"] != width:
-                        wrong.append((width, mpl.rcParams["hatch.linewidth"]))
-
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)
-    try:
-        threads = [threading.Thread(target=draw, args=(0.1 * (n + 1),)) for n in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(previous)
-    assert wrong == []
-    assert dict(mpl.rcParams) == before

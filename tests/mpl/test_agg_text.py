@@ -15,7 +15,8 @@ from atc_timeline.draw.themes import LIGHT
 from atc_timeline.mpl import agg_text
 from atc_timeline.mpl.agg_text import FastTextCanvas, FastTextRenderer, compose, raw_rgba
 from atc_timeline.mpl.fonts import font_paths
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 from tests.conftest import FOUNDING
 
 # The glyph cache itself needs matplotlib's glyph calls (3.11+); the canvas tests run everywhere.

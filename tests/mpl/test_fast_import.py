@@ -28,10 +28,11 @@ font_logger = logging.getLogger("matplotlib.font_manager")
 level_before = font_logger.level
 {prelude}
 import atc_timeline.pipeline as pipeline
+from atc_timeline.options import ChartOptions
 from matplotlib.lines import Line2D
-png = pipeline.render_case({case!r}, "png", pipeline.ChartOptions(dpi=40))
+png = pipeline.render_case({case!r}, "png", ChartOptions(dpi=40))
 for fmt in ("svg", "pdf"):
-    pipeline.render_case({case!r}, fmt, pipeline.ChartOptions(dpi=40))
+    pipeline.render_case({case!r}, fmt, ChartOptions(dpi=40))
 print(json.dumps({{
     "enabled": enabled,
     "doc": Line2D.set.__doc__ or "",

@@ -65,7 +65,8 @@ CASE_RACE = """
 import hashlib, json, sys
 from concurrent.futures import ThreadPoolExecutor
 from atc_timeline.mpl import agg_text, measure
-from atc_timeline.pipeline import ChartOptions, render_case
+from atc_timeline.options import ChartOptions
+from atc_timeline.pipeline import render_case
 
 sys.setswitchinterval(1e-5)
 paths = {cases!r} * 2

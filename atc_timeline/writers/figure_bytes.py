@@ -7,11 +7,11 @@ import re
 from html import escape
 from typing import Any, cast
 
-import matplotlib as mpl
-import numpy as np
 from matplotlib.figure import Figure
 
 from atc_timeline.draw.themes import LIGHT
+from atc_timeline.mpl.agg_text import raw_rgba
+from atc_timeline.mpl.rc import drawing_rc
 from atc_timeline.writers.formats import FORMATS
 from atc_timeline.writers.png import encode_png
 
@@ -43,7 +43,7 @@ def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent
             "pdf": {"Creator": "atc-timeline", "Producer": None, "CreationDate": None},
         }[fmt],
     )
-    with mpl.rc_context(cast(Any, LIGHT.rc())):
+    with drawing_rc(LIGHT.rc()):
         background = "none" if transparent else fig.get_facecolor()
         fig.savefig(
             buffer,
@@ -55,8 +55,7 @@ def figure_to_bytes(fig: Figure, fmt: str, dpi: float | None = None, transparent
         )
     data = buffer.getvalue()
     if fmt == "png":
-        renderer = fig.canvas.renderer  # type: ignore[attr-defined]  # the one that just drew
-        pixels = np.frombuffer(data, np.uint8).reshape(int(renderer.height), int(renderer.width), 4)
+        pixels = raw_rgba(fig, data, dpi or fig.dpi)
         data = encode_png(pixels, dpi or fig.dpi, keep_alpha=transparent, text=metadata)
     if fmt == "svg":
         data = _svg_titles(data.decode("utf-8"), getattr(fig, "atc_titles", {})).encode("utf-8")

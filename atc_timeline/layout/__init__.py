@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from atc_timeline.layout.engine import (
+from atc_timeline.layout.axis import nice_step
+from atc_timeline.layout.legend import legend_handle_width, legend_row_height
+from atc_timeline.layout.model import (
     AXIS_MODES,
-    LINE_SPACING,
     UNIT_DAYS,
     Bar,
     Box,
     Label,
     Lane,
-    Layouter,
     LayoutOptions,
     Leader,
     LegendEntry,
     Marker,
-    Measure,
     Sizes,
     TimelineLayout,
-    compute_layout,
-    legend_handle_width,
-    legend_row_height,
-    nice_step,
-    truncate,
-    wrap_text,
 )
+from atc_timeline.layout.search import Layouter, compute_layout
+from atc_timeline.layout.text import LINE_SPACING, Measure, truncate, wrap_text
 
 __all__ = [
     "AXIS_MODES",

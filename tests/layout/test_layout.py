@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import atc_timeline.layout as L
 from atc_timeline.events.normalize import case_context, normalize_events
-from atc_timeline.layout import engine as L
+from atc_timeline.layout.text import ELLIPSIS
 from atc_timeline.mpl.measure import make_measure
 from atc_timeline.options import ChartOptions
 from atc_timeline.pipeline import figure_for_case, layout_case
@@ -94,9 +95,9 @@ def test_wrap_and_truncate_respect_width():
     wrapped = L.wrap_text("mediastinal nodes and left adrenal larger", 1.2, 10, measure, 2)
     assert wrapped.count("\n") == 1
     assert all(len(line) <= 12 for line in wrapped.split("\n"))
-    assert wrapped.endswith(L.ELLIPSIS)
+    assert wrapped.endswith(ELLIPSIS)
     assert L.truncate("short", 1.0, 10, measure) == "short"
-    assert L.truncate("a much longer text", 0.6, 10, measure) == "a mu" + L.ELLIPSIS
+    assert L.truncate("a much longer text", 0.6, 10, measure) == "a mu" + ELLIPSIS
     assert L.truncate("abc", 0.05, 10, measure) == ""
 
 

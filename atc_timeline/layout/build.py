@@ -1,0 +1,133 @@
+"""An attempt that fits, placed: lanes, the cut-off and time-zero labels, the finished TimelineLayout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from atc_timeline.layout.bars import Placing
+from atc_timeline.layout.frame import Chart, Frame
+from atc_timeline.layout.lanes import LanePlacer, LanePlan
+from atc_timeline.layout.model import UNIT_DAYS, Box, Label, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.layout.text import text_box
+
+
+@dataclass(frozen=True)
+class Fit:
+    """An attempt whose lanes fit: the vertical budget and lane plans, nothing placed yet."""
+
+    options: LayoutOptions
+    s: Sizes
+    frame: Frame
+    force: bool
+    title_y: float
+    subtitle_y: float
+    footnote_y: float
+    legend_y: float
+    axes: Box
+    axes_h: float
+    band: float  # top band inside the axes for cut-off and time-zero labels
+    plans: list[LanePlan]
+    available: float  # height for the lanes
+
+    def shown(self) -> int:
+        """How many point labels this layout would show."""
+        return sum(1 for plan in self.plans for placed in plan.placed if placed.text)
+
+
+def build(chart: Chart, fit: Fit) -> TimelineLayout:
+    """Place bars, markers and labels for a plan that fits."""
+    context, measure, options, s, f = chart.context, chart.measure, fit.options, fit.s, fit.frame
+    plans, available, axes_bottom = fit.plans, fit.available, fit.axes.y0
+    _, _, cutoff, zero = chart.prep.days
+    needed = sum(p.height for p in plans)
+    extra = max(available - needed, 0.0) / max(len(plans), 1)
+    scale = min(1.0, available / needed) if needed else 1.0
+
+    placer = LanePlacer(Placing(f.g, s, measure, axes_bottom), scale, chart.prep.phases, f.line)
+    y_top = available
+    for plan in plans:
+        lane_h = plan.height * scale + extra
+        y0 = y_top - lane_h
+        text = f.lane_texts[plan.name]
+        lw, lh = measure(text, s.lane)
+        center = axes_bottom + y0 + lane_h / 2
+        x = f.left - 0.12
+        box = text_box(x, center, lw, lh, "right", "center")
+        name = Label(
+            text, x, center, "right", "center", s.lane, "lane", box, full_text=plan.name, weight="bold"
+        )
+        placer.lane(plan, y_top, lane_h, name)
+        y_top = y0
+    labels = placer.labels + _band_labels(chart, fit)
+
+    relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
+    return TimelineLayout(
+        width=options.width,
+        height=options.height,
+        axes=fit.axes,
+        xlim=(f.g.x0, f.g.x1),
+        ylim=(0.0, fit.axes_h),
+        sizes=s,
+        title=f.title_text,
+        subtitle=f.subtitle,
+        footnote=f.footnote,
+        title_y=fit.title_y,
+        subtitle_y=fit.subtitle_y,
+        footnote_y=fit.footnote_y,
+        legend_y=fit.legend_y,
+        legend_rows=f.legend_rows,
+        legend_col_x=f.legend_cols,
+        cutoff_x=cutoff,
+        cutoff_status=context.status,
+        zero_x=zero,
+        zero_label=context.time_zero_label,
+        relative_label=relative,
+        axis=options.axis,
+        unit_days=UNIT_DAYS[options.unit],
+        lanes=tuple(placer.lanes),
+        bars=tuple(placer.bars),
+        phases=tuple(placer.phases),
+        markers=tuple(placer.markers),
+        labels=tuple(labels),
+        leaders=tuple(placer.leaders),
+        arrows=tuple(placer.arrows),
+        event_ids=chart.prep.event_ids,
+        label_groups=sum(len(plan.points) for plan in plans),
+        crowded=fit.force,
+    )
+
+
+def _band_labels(chart: Chart, fit: Fit) -> list[Label]:
+    """The cut-off (or death) and time-zero labels, in the band at the top of the axes."""
+    context, measure, s, g = chart.context, chart.measure, fit.s, fit.frame.g
+    _, _, cutoff, zero = chart.prep.days
+    axes_bottom = fit.axes.y0
+    band_y = axes_bottom + fit.axes_h - fit.band / 2
+    status = {"alive": "alive", "deceased": "deceased", "unknown": "status unknown"}[context.status]
+    texts = [
+        f"Data cut-off {context.cutoff_text} \u00b7 {status}",
+        f"Cut-off {context.cutoff_text} \u00b7 {status}",
+        f"Cut-off {context.cutoff_text}",
+    ]
+    if context.status == "deceased" and context.death_date is not None:
+        texts = [f"Died {context.death_text}", "Died"]
+    # Left of the line if it fits, else right of it, else a shorter wording.
+    line_x = g.inch(cutoff)
+    placements = [(t, x, ha) for t in texts for x, ha in ((line_x - 0.06, "right"), (line_x + 0.06, "left"))]
+    for cutoff_text, cx, ha in placements:
+        cw, ch = measure(cutoff_text, s.label)
+        cbox = text_box(cx, band_y, cw, ch, ha, "center")
+        if cbox.x0 >= fit.frame.left + 0.02 and cbox.x1 <= fit.options.width - 0.05:
+            break
+    y = band_y - axes_bottom
+    labels = [Label(cutoff_text, g.day(cx), y, ha, "center", s.label, "cutoff", cbox, color_key="cutoff")]
+    zero_text = context.time_zero_label.capitalize()
+    zw, zh = measure(zero_text, s.label)
+    zx = g.inch(zero) + 0.06
+    zbox = text_box(zx, band_y, zw, zh, "left", "center")
+    if not zbox.intersects(cbox, 0.1) and zbox.x1 <= fit.frame.right:
+        zero_label = Label(
+            zero_text, g.day(zx), y, "left", "center", s.label, "zero", zbox, color_key="muted"
+        )
+        labels.append(zero_label)
+    return labels

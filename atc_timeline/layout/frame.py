@@ -1,0 +1,161 @@
+"""A chart's events prepared once, and what attempts at one width and text size share (the Frame)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from atc_timeline.events.normalize import CaseContext
+from atc_timeline.layout.geometry import Scale
+from atc_timeline.layout.lanes import LaneContent
+from atc_timeline.layout.legend import legend_entries, legend_rows
+from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes
+from atc_timeline.layout.records import EventRecord, day_number, event_records
+from atc_timeline.layout.text import Measure, line_height, truncate, wrap_text
+
+MARGIN = 0.2  # around the figure, inches
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The events cut once into the shapes layout attempts read many times."""
+
+    event_ids: tuple[str, ...]
+    by_lane: dict[str, list[EventRecord]]
+    phases: dict[str, list[EventRecord]]  # a medication's dose phases, by its id
+    legend: list[LegendEntry]
+    days: tuple[float, float, float, float]  # first start, last end, cut-off, time zero
+
+    @staticmethod
+    def of(events: pd.DataFrame, context: CaseContext) -> Prepared:
+        """Records by lane and phases by medication, the legend, and the chart's day range."""
+        records = event_records(events)
+        by_lane: dict[str, list[EventRecord]] = {}
+        phases: dict[str, list[EventRecord]] = {}
+        for record in records:
+            by_lane.setdefault(record.lane, []).append(record)
+            if record.kind == "phase":
+                phases.setdefault(record.parent_id, []).append(record)
+        cutoff = day_number(context.data_cutoff)
+        zero = day_number(context.time_zero)
+        lo = min([*(r.start_lo for r in records), cutoff, zero])
+        hi = max([*(r.end_hi for r in records), cutoff])
+        ids = tuple(r.event_id for r in records)
+        return Prepared(ids, by_lane, phases, legend_entries(records), (lo, hi, cutoff, zero))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What attempts at one width and text size share, whatever their height, spacing or tiers."""
+
+    title_text: str
+    title_h: float
+    subtitle: str
+    subtitle_h: float
+    footnote: str
+    footnote_h: float
+    lane_texts: dict[str, str]
+    lane_min: dict[str, float]  # a lane is at least as tall as its (possibly two-line) name
+    left: float
+    right: float
+    g: Scale
+    legend_rows: tuple[tuple[LegendEntry, ...], ...]
+    legend_cols: tuple[tuple[float, ...], ...]
+    legend_h: float
+    line: float  # height of one tier of point labels
+    # A lane's bars and points, made when first asked: an attempt that fails at one lane
+    # never needs the lanes after it.
+    lane: Callable[[str], LaneContent]
+
+
+def lane_wrap(name: str, s: Sizes, measure: Measure) -> float:
+    """Wrap width for a lane name: about 1.9 in, widened so no single word is cut (to 3 in)."""
+    widest = max((measure(word, s.lane)[0] for word in name.split()), default=0.0)
+    return min(max(1.9 * s.lane / 13.0, widest), 3.0)
+
+
+def make_frame(
+    prep: Prepared, context: CaseContext, measure: Measure, options: LayoutOptions, s: Sizes
+) -> Frame:
+    """Titles, margins, time scale, legend and lane contents for one width and text size."""
+    width = options.width
+    margin = MARGIN
+    title = options.title or context.title
+    title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
+    title_h = measure(title_text, s.title)[1]
+    if not options.show_title:
+        title_text, title_h = "", -0.06
+    subtitle = wrap_text(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
+    subtitle_h = measure(subtitle, s.subtitle)[1] if subtitle else 0.0
+    footnote = ""
+    if context.source:
+        footnote = wrap_text("Source: " + context.source, width - 2 * margin, s.footnote, measure, 2)
+    footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
+
+    # Left margin: lane names, wrapped to two lines at most.
+    lane_texts = {n: wrap_text(n, lane_wrap(n, s, measure), s.lane, measure, 2) for n in context.lanes}
+    lane_w = max((measure(t, s.lane)[0] for t in lane_texts.values()), default=0.5)
+    left = margin + lane_w + 0.15
+    right = width - margin - 0.1
+
+    # Horizontal range: first event to the cut-off, with room for ongoing arrows.
+    lo, hi, _, _ = prep.days
+    span = max(hi - lo, 60.0)
+    # A short history (one day, one week) is centred in a two-month window.
+    pad = (span - (hi - lo)) / 2
+    lo, hi = lo - pad, hi + pad
+    arrow_in = 0.3 * s.marker
+    # Room before the first event lets its label sit to the left of its marker, and room
+    # after the cut-off holds an ongoing arrow.
+    lead_in = 0.45 * s.marker
+    per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
+    g = Scale(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
+
+    # On a narrow chart the legend uses the full width, not just the plot's.
+    legend_left = margin if width < 8 else left
+    rows, cols, legend_h = legend_rows(prep.legend, legend_left, right, s, measure)
+    lanes: dict[str, LaneContent] = {}
+
+    def lane_content(name: str) -> LaneContent:
+        if name not in lanes:
+            records = prep.by_lane.get(name, [])
+            lanes[name] = LaneContent.of(name, records, prep.phases, g, s, measure)
+        return lanes[name]
+
+    return Frame(
+        title_text=title_text,
+        title_h=title_h,
+        subtitle=subtitle,
+        subtitle_h=subtitle_h,
+        footnote=footnote,
+        footnote_h=footnote_h,
+        lane_texts=lane_texts,
+        lane_min={n: measure(t, s.lane)[1] + 0.06 for n, t in lane_texts.items()},
+        left=left,
+        right=right,
+        g=g,
+        legend_rows=rows,
+        legend_cols=cols,
+        legend_h=legend_h,
+        line=line_height(s, measure),
+        lane=lane_content,
+    )
+
+
+@dataclass
+class Chart:
+    """One chart's inputs, and the frames its layout attempts share."""
+
+    prep: Prepared
+    context: CaseContext
+    measure: Measure
+    frames: dict[tuple[LayoutOptions, Sizes], Frame] = field(default_factory=dict)
+
+    def frame(self, options: LayoutOptions, s: Sizes) -> Frame:
+        """The frame for these options and the text sizes of `s` (height and spacing aside)."""
+        key = (replace(options, height=0.0), replace(s, bar_height=0.0, row_gap=0.0, lane_pad=0.0))
+        if key not in self.frames:
+            self.frames[key] = make_frame(self.prep, self.context, self.measure, options, s)
+        return self.frames[key]

@@ -1,0 +1,169 @@
+"""Lanes: their contents at one text size, planned per attempt, then placed as bars, markers and labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from atc_timeline.layout.bars import BarSpec, Placing, bar_labels, bar_of, pack_bars, phase_label
+from atc_timeline.layout.geometry import Scale
+from atc_timeline.layout.labels import Placed, PointGroup, PointLabels, group_points
+from atc_timeline.layout.model import Bar, Box, Label, Lane, Leader, Marker, Sizes
+from atc_timeline.layout.records import EventRecord
+from atc_timeline.layout.text import Measure, line_height
+
+# A row of point markers; the largest marker is about 0.22 in across, so labels above the
+# row clear it whatever the text scale.
+MARKER_ROW = 0.30
+
+
+@dataclass(frozen=True)
+class LanePlan:
+    """A lane's bar rows and point labels for one attempt, and the height they need (inches)."""
+
+    name: str
+    bar_rows: list[list[BarSpec]]
+    points: list[PointGroup]
+    placed: list[Placed]  # one per point, in the order of `points`
+    tiers: int
+    height: float
+
+
+@dataclass(frozen=True)
+class LaneContent:
+    """A lane's bars packed into rows and its grouped point events, at one text size."""
+
+    name: str
+    bar_rows: list[list[BarSpec]]
+    points: list[PointGroup]
+    labels: PointLabels
+    line: float  # height of one tier of point labels
+
+    @staticmethod
+    def of(
+        name: str,
+        records: list[EventRecord],
+        phased: Mapping[str, list[EventRecord]],
+        scale: Scale,
+        s: Sizes,
+        measure: Measure,
+    ) -> LaneContent:
+        """Pack a lane's bars into rows and group its point events (both fixed for a text size)."""
+        rows = pack_bars(records, phased, scale, s, measure)
+        points = group_points([r for r in records if not r.is_interval], scale)
+        labels = PointLabels(points, scale, s, measure)
+        return LaneContent(name, rows, points, labels, line_height(s, measure))
+
+    def plan(self, s: Sizes, max_tiers: int, allow_empty: bool, level: int | None = None) -> LanePlan | None:
+        """Place the point labels in at most `max_tiers` tiers; None if they cannot all fit."""
+        tiers = 0
+        placed: list[Placed] = []
+        if self.points:
+            shown, placed, tiers = self.labels.best(max_tiers, 0 if level is None else level)
+            if shown < len(self.points) and not allow_empty:
+                return None
+        row_h = s.bar_height + s.row_gap
+        height = 2 * s.lane_pad + len(self.bar_rows) * row_h
+        if self.points:
+            height += MARKER_ROW * s.marker + 0.03 + tiers * self.line
+        return LanePlan(self.name, self.bar_rows, self.points, placed, tiers, height)
+
+
+@dataclass
+class LanePlacer:
+    """Lanes placed top to bottom; it collects their shapes and labels in drawing order."""
+
+    p: Placing
+    scale: float  # lane heights are squeezed by this when a forced layout overflows
+    phased: Mapping[str, list[EventRecord]]  # a medication's dose phases, by its id
+    line: float  # height of one tier of point labels, unsqueezed
+    lanes: list[Lane] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    phases: list[Bar] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    leaders: list[Leader] = field(default_factory=list)
+    arrows: list[tuple[str, float, float]] = field(default_factory=list)
+
+    def lane(self, plan: LanePlan, y_top: float, lane_h: float, name: Label) -> None:
+        """Place a lane `lane_h` tall from `y_top` down, its name label first."""
+        s, scale = self.p.s, self.scale
+        self.lanes.append(Lane(plan.name, y_top - lane_h, y_top, len(self.lanes)))
+        self.labels.append(name)
+        # Content sits centred in the lane; padding absorbs the spare height.
+        y = y_top - (lane_h - plan.height * scale) / 2 - s.lane_pad * scale
+        row_h = (s.bar_height + s.row_gap) * scale
+        for packed in plan.bar_rows:
+            for spec in packed:
+                self._bar(spec, y - row_h / 2, s.bar_height * scale)
+            y -= row_h
+        if plan.points:
+            self._points(plan, y)
+
+    def _bar(self, spec: BarSpec, center: float, height: float) -> None:
+        """A bar, its dose phases and their labels, centred at `center` plot inches."""
+        record = spec.record
+        bar = bar_of(record, center, height)
+        self.bars.append(bar)
+        if record.end_status == "ongoing":
+            self.arrows.append((record.event_id, bar.end_hi, center))
+        phases = self.phased.get(record.event_id, [])
+        # The drug's outcome rides on its longest phase, if there is room.
+        longest = max(range(len(phases)), key=lambda i: phases[i].end_lo - phases[i].start_hi, default=-1)
+        for index, phase in enumerate(phases):
+            phase_bar = bar_of(phase, center, height)
+            self.phases.append(phase_bar)
+            label = phase_label(phase, phase_bar, self.p, record.outcome if index == longest else "")
+            if label is not None:
+                self.labels.append(label)
+        self.labels.extend(bar_labels(spec, bar, self.p))
+
+    def _points(self, plan: LanePlan, y: float) -> None:
+        """Markers in a row below `y`, their labels in the tiers between, leaders where displaced."""
+        g, s, measure, scale = self.p.scale, self.p.s, self.p.measure, self.scale
+        # Labels rise in tiers above a marker row at the bottom of the points section.
+        tier_h = self.line * scale
+        marker_y = y - plan.tiers * tier_h - MARKER_ROW * s.marker * scale / 2
+        marker_top = marker_y + MARKER_ROW * s.marker * scale / 2 + 0.03
+        for point, (text, tier, x_in, _) in zip(plan.points, plan.placed, strict=True):
+            for m in point.records:
+                self.markers.append(
+                    Marker(
+                        m.event_id,
+                        m.kind,
+                        m.marker_style(),
+                        plan.name,
+                        m.mid,
+                        marker_y,
+                        m.start_lo,
+                        m.start_hi,
+                        m.start_exact,
+                        title=m.title(),
+                    )
+                )
+            if not text:
+                continue
+            event_id = point.first.event_id
+            w, h = measure(text, s.label)
+            y_bottom = marker_top + tier * tier_h
+            bottom = self.p.axes_bottom + y_bottom
+            full = "\n".join(m.title() for m in point.records)
+            self.labels.append(
+                Label(
+                    text,
+                    g.day(x_in),
+                    y_bottom,
+                    "left",
+                    "bottom",
+                    s.label,
+                    "point",
+                    Box(x_in, bottom, x_in + w, bottom + h),
+                    event_id=event_id,
+                    full_text=full,
+                )
+            )
+            mx = g.inch(point.x_day)
+            if tier > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
+                lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)
+                leader = Leader(event_id, point.x_day, marker_y + 0.1 * scale, g.day(lx), y_bottom)
+                self.leaders.append(leader)

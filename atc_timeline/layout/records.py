@@ -1,0 +1,127 @@
+"""Typed rows of the events frame, and the words each event puts on the chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(value: dt.date | pd.Timestamp) -> float:
+    """A date or Timestamp as days since 1970-01-01 (matplotlib's default date unit)."""
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    return float((value - EPOCH).days)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One row of the events frame (see EVENT_COLUMNS), with its dates as day numbers."""
+
+    event_id: str
+    parent_id: str  # the medication a phase belongs to; "" otherwise
+    kind: str
+    category: str
+    lane: str
+    label: str
+    detail: str
+    start_lo: float
+    start_hi: float
+    end_lo: float
+    end_hi: float
+    start_text: str
+    end_text: str
+    start_exact: bool
+    end_exact: bool
+    is_interval: bool
+    end_status: str  # date | ongoing | unknown | point
+    response: str
+    grade: int | None
+    immune_related: bool
+    stop_reason: str
+    outcome: str
+    order: int  # position in the file, for stable ties
+
+    @property
+    def mid(self) -> float:
+        """The middle of the days the event may have started on."""
+        return (self.start_lo + self.start_hi) / 2
+
+    def bar_text(self) -> str:
+        """Name and dose for a bar; the lane label already names single-drug lanes."""
+        parts = []
+        if self.label != self.lane:
+            parts.append(self.label)
+        if self.detail:
+            parts.append(self.detail)
+        if self.kind == "adverse_event" and self.grade is not None:
+            parts.insert(1 if parts else 0, f"G{self.grade}")
+        return " \u00b7 ".join(parts)
+
+    def point_texts(self) -> tuple[str, str, str]:
+        """Label candidates for a point event, from most to least informative."""
+        if self.kind == "imaging":
+            head = self.label
+            if self.response:
+                head = f"{self.response} \u00b7 {head}"
+            full = f"{head}: {self.detail}" if self.detail else head
+            return (full, head, self.response or self.label)
+        if self.kind == "adverse_event":
+            grade = f"G{self.grade} " if self.grade is not None else ""
+            full = f"{grade}{self.label}"
+            if self.immune_related:
+                full += " (irAE)"
+            return (full, f"{grade}{self.label}", grade.strip() or self.label)
+        full = f"{self.label}: {self.detail}" if self.detail else self.label
+        return (full, self.label, self.label)
+
+    def title(self) -> str:
+        """The full, untruncated description of the event (SVG <title>)."""
+        when = self.start_text
+        if self.is_interval:
+            when = f"{self.start_text} to {self.end_text}"
+        text = self.point_texts()[0] if not self.is_interval else (self.bar_text() or self.label)
+        if self.label not in text:
+            text = f"{self.label}: {text}"
+        if self.stop_reason:
+            text += f"; stopped: {self.stop_reason}"
+        return f"{text} ({when})"
+
+    def marker_style(self) -> str:
+        """The marker style key of a point event: surgery, imaging:<response>, ae:<grade>."""
+        if self.kind == "imaging":
+            return f"imaging:{self.response or 'finding'}"
+        if self.kind == "adverse_event":
+            return f"ae:{self.grade if self.grade is not None else 0}"
+        return "surgery"
+
+
+_TEXTS = (
+    "event_id", "parent_id", "kind", "category", "lane", "label", "detail",
+    "start_text", "end_text", "end_status", "response", "stop_reason", "outcome",
+)  # fmt: skip
+_DAYS = ("start_lo", "start_hi", "end_lo", "end_hi")
+_FLAGS = ("start_exact", "end_exact", "is_interval", "immune_related")
+
+
+def event_records(events: pd.DataFrame) -> list[EventRecord]:
+    """The frame's rows as records, built column by column (several times faster than by row).
+
+    The frame's `source` column is left out: nothing on the chart shows it.
+    """
+    columns: dict[str, list[Any]] = {}
+    for name in _TEXTS:
+        columns[name] = ["" if v is pd.NA else str(v) for v in events[name].tolist()]
+    for name in _DAYS:
+        columns[name] = [day_number(v) for v in events[name].tolist()]
+    for name in _FLAGS:
+        columns[name] = [bool(v) for v in events[name].tolist()]
+    columns["grade"] = [None if v is pd.NA else int(v) for v in events["grade"].tolist()]
+    columns["order"] = [int(v) for v in events["order"].tolist()]
+    names = tuple(columns)
+    rows = zip(*columns.values(), strict=True)
+    return [EventRecord(**dict(zip(names, row, strict=True))) for row in rows]

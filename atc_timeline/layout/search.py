@@ -1,0 +1,144 @@
+"""The layout search: attempts at ever smaller text and fewer label tiers until one fits the figure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from atc_timeline.events.normalize import CaseContext
+from atc_timeline.layout.build import Fit, build
+from atc_timeline.layout.frame import MARGIN, Chart, Prepared
+from atc_timeline.layout.model import Box, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.layout.text import Measure
+
+# Why: below about 5 pt, printed labels stop being readable; a crowded chart drops label
+# detail instead of shrinking text past this.
+MIN_LABEL_POINTS = 5.0
+
+
+def compute_layout(
+    events: pd.DataFrame,
+    context: CaseContext,
+    measure: Measure,
+    options: LayoutOptions | None = None,
+    sizes: Sizes | None = None,
+) -> TimelineLayout:
+    """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
+    return Layouter(events, context, measure, sizes).layout(options)
+
+
+class Layouter:
+    """compute_layout for one chart at several sizes, sharing what does not depend on height.
+
+    Why: a journal chart grows taller until its labels fit; each height can reuse the text
+    measuring and label placing done for the heights before it.
+    """
+
+    def __init__(
+        self, events: pd.DataFrame, context: CaseContext, measure: Measure, sizes: Sizes | None = None
+    ) -> None:
+        self._chart = Chart(Prepared.of(events, context), context, measure)
+        self._base = sizes or Sizes()
+
+    def layout(self, options: LayoutOptions | None = None) -> TimelineLayout:
+        """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
+        options = options or LayoutOptions()
+        chart, base = self._chart, self._base
+        # Try the most readable settings first: full size with many label lines, then smaller
+        # text, then fewer label lines, then labels that may shrink to nothing (the marker and
+        # its SVG <title> still carry the finding).
+        # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
+        # Slimmer bars come before smaller text: text size is what a slide audience loses first.
+        for level in range(3):
+            for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
+                for geometry in (1.0, 0.82, 0.68):
+                    for max_tiers in (8, 6, 4, 3, 2):
+                        s = base.scaled(factor, geometry)
+                        fit = _attempt(chart, options, s, max_tiers, False, level=level)
+                        if isinstance(fit, Fit):
+                            return build(chart, fit)
+                        if fit == "labels":
+                            break  # fewer tiers cannot place labels that more tiers could not
+        # Too dense for every label: give point lanes the tiers the height allows and keep the
+        # size that labels the most events (the marker and its SVG <title> carry the rest).
+        best: tuple[int, Fit] | None = None
+        for factor in _factors(base, (0.92, 0.85, 0.78, 0.72, 0.66)):
+            fit = _attempt(chart, options, base.scaled(factor), 0, True)
+            if isinstance(fit, Fit):
+                shown = fit.shown()
+                if best is None or shown > best[0]:
+                    best = (shown, fit)
+        if best is not None:
+            return build(chart, best[1])
+        # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
+        # crowd) rather than failing the render or dropping data.
+        smallest = _factors(base, (0.6,))[-1]
+        last = _attempt(chart, options, base.scaled(smallest), 1, True, force=True)
+        assert isinstance(last, Fit)
+        return build(chart, last)
+
+
+def _factors(base: Sizes, wanted: Sequence[float]) -> list[float]:
+    """The shrink factors that keep label text at or above MIN_LABEL_POINTS."""
+    floor = MIN_LABEL_POINTS / base.label
+    kept = [f for f in wanted if f >= floor]
+    return kept or [min(1.0, floor)]
+
+
+def _attempt(
+    chart: Chart,
+    options: LayoutOptions,
+    s: Sizes,
+    max_tiers: int,
+    allow_empty: bool,
+    force: bool = False,
+    level: int | None = None,
+) -> Fit | str:
+    """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
+    f = chart.frame(options, s)
+    margin = MARGIN
+    # Vertical budget (figure inches from the top).
+    tick_band = s.tick / 72 * 2.6
+    # The top axis (relative time) exists only with --axis both; a relative bottom axis
+    # carries its own label line.
+    top_axis_band = tick_band + s.tick / 72 * 1.4 if options.axis == "both" else 0.1
+    if options.axis == "relative":
+        tick_band += s.tick / 72 * 1.2
+    title_y = options.height - margin
+    subtitle_y = title_y - f.title_h - 0.06
+    axes_top = subtitle_y - f.subtitle_h - 0.12 - top_axis_band
+    footnote_y = margin + f.footnote_h
+    legend_y = footnote_y + (0.12 if f.footnote else 0.0) + f.legend_h
+    axes_bottom = legend_y + 0.12 + tick_band
+    axes_h = axes_top - axes_bottom
+    if axes_h < 0.5 and not force:
+        return "height"
+    axes_h = max(axes_h, 0.5)
+    axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
+    band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
+
+    available = axes_h - band
+    lane_names = chart.context.lanes
+    if allow_empty:
+        # Tiers for point labels come out of whatever height the bars leave free.
+        bare = [f.lane(name).plan(s, 0, True) for name in lane_names]
+        fixed = sum(p.height for p in bare if p is not None)
+        point_lanes = sum(1 for p in bare if p is not None and p.points)
+        if point_lanes:
+            room = (available - fixed) / (point_lanes * f.line)
+            max_tiers = max(1, min(8, int(room)))
+    plans = []
+    for name in lane_names:
+        plan = f.lane(name).plan(s, max_tiers, allow_empty or force, level)
+        if plan is None:
+            return "labels"
+        # A lane is at least as tall as its (possibly two-line) name.
+        plans.append(replace(plan, height=max(plan.height, f.lane_min[name])))
+    needed = sum(p.height for p in plans)
+    if needed > available and not force:
+        return "height"
+    return Fit(
+        options, s, f, force, title_y, subtitle_y, footnote_y, legend_y, axes, axes_h, band, plans, available
+    )

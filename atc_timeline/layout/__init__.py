@@ -16,6 +16,8 @@ from atc_timeline.layout.model import (
     LegendEntry,
     Marker,
     Sizes,
+    Tick,
+    TickRow,
     TimelineLayout,
 )
 from atc_timeline.layout.search import Layouter, compute_layout
@@ -36,6 +38,8 @@ __all__ = [
     "Marker",
     "Measure",
     "Sizes",
+    "Tick",
+    "TickRow",
     "TimelineLayout",
     "compute_layout",
     "legend_handle_width",

@@ -59,8 +59,6 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         placer.lane(plan, y_top, lane_h, name)
         y_top = y0
     labels = placer.labels + _band_labels(chart, fit)
-
-    relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
     return TimelineLayout(
         width=options.width,
         height=options.height,
@@ -81,7 +79,7 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         cutoff_status=context.status,
         zero_x=zero,
         zero_label=context.time_zero_label,
-        relative_label=relative,
+        relative_label=f.relative_label,
         axis=options.axis,
         unit_days=UNIT_DAYS[options.unit],
         lanes=tuple(placer.lanes),
@@ -91,6 +89,8 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         labels=tuple(labels),
         leaders=tuple(placer.leaders),
         arrows=tuple(placer.arrows),
+        ticks=f.ticks,
+        top_ticks=f.top_ticks,
         event_ids=chart.prep.event_ids,
         label_groups=sum(len(plan.points) for plan in plans),
         crowded=fit.force,

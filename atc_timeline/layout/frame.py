@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from atc_timeline.events.normalize import CaseContext
+from atc_timeline.layout.axis import axis_rows
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.lanes import LaneContent
 from atc_timeline.layout.legend import legend_entries, legend_rows
-from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes
+from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes, TickRow
 from atc_timeline.layout.records import EventRecord, day_number, event_records
 from atc_timeline.layout.text import Measure, line_height, truncate, wrap_text
 
@@ -65,6 +66,9 @@ class Frame:
     legend_cols: tuple[tuple[float, ...], ...]
     legend_h: float
     line: float  # height of one tier of point labels
+    relative_label: str  # the relative axis's title, e.g. "Months since diagnosis"
+    ticks: TickRow  # below the plot
+    top_ticks: TickRow | None  # above it, with --axis both
     # A lane's bars and points, made when first asked: an attempt that fails at one lane
     # never needs the lanes after it.
     lane: Callable[[str], LaneContent]
@@ -101,7 +105,7 @@ def make_frame(
     right = width - margin - 0.1
 
     # Horizontal range: first event to the cut-off, with room for ongoing arrows.
-    lo, hi, _, _ = prep.days
+    lo, hi, _, zero = prep.days
     span = max(hi - lo, 60.0)
     # A short history (one day, one week) is centred in a two-month window.
     pad = (span - (hi - lo)) / 2
@@ -112,6 +116,8 @@ def make_frame(
     lead_in = 0.45 * s.marker
     per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
     g = Scale(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
+    relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
+    ticks, top_ticks = axis_rows(options, (g.x0, g.x1), zero, relative, s, measure)
 
     # On a narrow chart the legend uses the full width, not just the plot's.
     legend_left = margin if width < 8 else left
@@ -140,6 +146,9 @@ def make_frame(
         legend_cols=cols,
         legend_h=legend_h,
         line=line_height(s, measure),
+        relative_label=relative,
+        ticks=ticks,
+        top_ticks=top_ticks,
         lane=lane_content,
     )
 

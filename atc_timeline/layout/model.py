@@ -1,4 +1,4 @@
-"""The layout's plain-data types: options, sizes, boxes, lanes, bars, markers, labels, the TimelineLayout."""
+"""The layout's plain-data types: options, sizes, boxes, lanes, bars, markers, labels, ticks, the layout."""
 
 from __future__ import annotations
 
@@ -158,6 +158,28 @@ class LegendEntry:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A tick on a time axis: where it is (days) and what its label says."""
+
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
+class TickRow:
+    """The ticks along one edge of the plot, how they are drawn, and the axis title beyond them."""
+
+    ticks: tuple[Tick, ...]
+    size: float  # label text, points
+    mark: float  # tick mark length, points
+    label_offset: float  # points from the edge to the labels' near side
+    color_key: str  # text | muted
+    title: str = ""  # axis title ('' for none)
+    title_offset: float = 0.0  # points from the edge to the title's near side
+    depth: float = 0.0  # inches from the edge to the far side of the labels (or title)
+
+
+@dataclass(frozen=True)
 class TimelineLayout:
     """Everything the renderer needs, as plain data."""
 
@@ -190,6 +212,8 @@ class TimelineLayout:
     labels: tuple[Label, ...]
     leaders: tuple[Leader, ...]
     arrows: tuple[tuple[str, float, float], ...]  # (event id, x at cut-off, y)
+    ticks: TickRow  # below the plot: calendar, or relative time with --axis relative
+    top_ticks: TickRow | None  # above the plot: relative time with --axis both
     event_ids: tuple[str, ...] = field(default=())
     label_groups: int = 0  # point labels the chart wanted to show
     crowded: bool = False  # True when labels were dropped or lanes squeezed to fit

@@ -99,19 +99,15 @@ def _attempt(
     """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
     f = chart.frame(options, s)
     margin = MARGIN
-    # Vertical budget (figure inches from the top).
-    tick_band = s.tick / 72 * 2.6
-    # The top axis (relative time) exists only with --axis both; a relative bottom axis
-    # carries its own label line.
-    top_axis_band = tick_band + s.tick / 72 * 1.4 if options.axis == "both" else 0.1
-    if options.axis == "relative":
-        tick_band += s.tick / 72 * 1.2
+    # Vertical budget (figure inches from the top); the tick rows take what their labels
+    # and titles measure.
+    top_axis_band = f.top_ticks.depth if f.top_ticks is not None else 0.1
     title_y = options.height - margin
     subtitle_y = title_y - f.title_h - 0.06
     axes_top = subtitle_y - f.subtitle_h - 0.12 - top_axis_band
     footnote_y = margin + f.footnote_h
     legend_y = footnote_y + (0.12 if f.footnote else 0.0) + f.legend_h
-    axes_bottom = legend_y + 0.12 + tick_band
+    axes_bottom = legend_y + 0.12 + f.ticks.depth
     axes_h = axes_top - axes_bottom
     if axes_h < 0.5 and not force:
         return "height"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections.abc import Callable
 
+from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.model import UNIT_DAYS, LayoutOptions, Sizes, Tick, TickRow
 from atc_timeline.layout.text import Measure
 
@@ -18,50 +20,67 @@ _DAY_STEPS = (1, 2, 4, 7, 14)
 _MONTH_STEPS = (1, 2, 3, 4, 6)
 _YEAR_STEPS = (1, 2, 4, 5, 10, 20, 40, 50, 100, 200, 400, 500, 1000, 2000, 4000, 5000, 10000)
 _MIN_TICKS, _MAX_TICKS = 4, 10
+_LADDER = (
+    *(("day", k) for k in _DAY_STEPS),
+    *(("month", k) for k in _MONTH_STEPS),
+    *(("year", k) for k in _YEAR_STEPS),
+)
+_RELATIVE_STEPS = {
+    "days": (1, 2, 5, 7, 14, 28, 56, 91, 182, 365, 730),
+    "weeks": (1, 2, 4, 8, 13, 26, 52, 104, 260),
+    "months": (1, 2, 3, 6, 12, 24, 36, 60, 120),
+}
+_MAX_THINNING = 12  # coarser choices tried before the coarsest is kept anyway
 
 
 def nice_step(span: float, unit: str) -> float:
     """A tick step in `unit` that gives about 4-12 ticks over `span` units."""
-    steps = {
-        "days": (1, 2, 5, 7, 14, 28, 56, 91, 182, 365, 730),
-        "weeks": (1, 2, 4, 8, 13, 26, 52, 104, 260),
-        "months": (1, 2, 3, 6, 12, 24, 36, 60, 120),
-    }[unit]
+    steps = _RELATIVE_STEPS[unit]
     for step in steps:
         if span / step <= 12:
             return float(step)
     return float(math.ceil(span / 12 / steps[-1]) * steps[-1])
 
 
-def relative_ticks(lo: float, hi: float, zero: float, unit: str) -> tuple[Tick, ...]:
-    """Ticks across [lo, hi] (days) at a nice step of `unit` from time zero, labelled in that unit."""
+def relative_ticks(lo: float, hi: float, zero: float, unit: str, coarser: int = 0) -> tuple[Tick, ...]:
+    """Ticks across [lo, hi] (days) at a nice step of `unit` from time zero, labelled in that unit.
+
+    `coarser` takes that many steps past the nice one (to thin labels that would collide).
+    """
     days = UNIT_DAYS[unit]
     rlo, rhi = (lo - zero) / days, (hi - zero) / days
     step = nice_step(rhi - rlo, unit)
+    ladder = [step, *(float(k) for k in _RELATIVE_STEPS[unit] if k > step)]
+    step = ladder[coarser] if coarser < len(ladder) else ladder[-1] * (coarser - len(ladder) + 2)
     first = math.floor(rlo / step) * step
     count = int((rhi - first) / step) + 2
     values = [first + i * step for i in range(count) if rlo <= first + i * step <= rhi]
     return tuple(Tick(zero + t * days, f"{t:g}") for t in values)
 
 
-def calendar_ticks(lo: float, hi: float) -> tuple[Tick, ...]:
+def calendar_ticks(lo: float, hi: float, coarser: int = 0) -> tuple[Tick, ...]:
     """Date ticks across [lo, hi] (days) with concise labels: '2018'; 'Jul\\n2018'; 'Oct', '15 Oct'.
 
     The ticks and labels matplotlib's AutoDateLocator(minticks=4, maxticks=10) and
-    ConciseDateFormatter give, worked out here because layout never imports matplotlib.
+    ConciseDateFormatter give, worked out here because layout never imports matplotlib;
+    `coarser` takes that many steps past its choice (to thin labels that would collide).
     """
     start, end = _datetime(lo), _datetime(hi)
     months = _whole_months(start, end)
     if months // 12 >= _MIN_TICKS:
-        step = _step(months // 12, _YEAR_STEPS)
-        first, last = start.year // step * step, -(-end.year // step) * step
-        dates = [dt.date(y, 1, 1) for y in range(max(first, 1), min(last, 9999) + 1, step)]
+        chosen = _LADDER.index(("year", _step(months // 12, _YEAR_STEPS)))
     elif months >= _MIN_TICKS:
-        chosen = range(1, 13)[:: _step(months, _MONTH_STEPS)]
-        dates = [d for d in _month_starts(start, end) if d.month in chosen]
+        chosen = _LADDER.index(("month", _step(months, _MONTH_STEPS)))
     else:
         # A chart spans at least 60 days, so ticks are never finer than days.
-        step = _step((end - start).days, _DAY_STEPS)
+        chosen = _LADDER.index(("day", _step((end - start).days, _DAY_STEPS)))
+    unit, step = _LADDER[min(chosen + coarser, len(_LADDER) - 1)]
+    if unit == "year":
+        first, last = start.year // step * step, -(-end.year // step) * step
+        dates = [dt.date(y, 1, 1) for y in range(max(first, 1), min(last, 9999) + 1, step)]
+    elif unit == "month":
+        dates = [d for d in _month_starts(start, end) if d.month in range(1, 13)[::step]]
+    else:
         monthdays = {14: (1, 15), 7: (1, 8, 15, 22)}.get(step, range(1, 32)[::step])
         dates = [d for d in _midnights(start, end) if d.day in monthdays]
     kept = [d for d in dates if lo <= _day(d) <= hi]
@@ -69,18 +88,40 @@ def calendar_ticks(lo: float, hi: float) -> tuple[Tick, ...]:
 
 
 def axis_rows(
-    options: LayoutOptions, xlim: tuple[float, float], zero: float, title: str, s: Sizes, measure: Measure
+    options: LayoutOptions, g: Scale, zero: float, title: str, s: Sizes, measure: Measure
 ) -> tuple[TickRow, TickRow | None]:
     """The bottom tick row and the top one (None without --axis both), with their titles."""
-    relative = relative_ticks(*xlim, zero, options.unit)
+    lo, hi = g.x0, g.x1
+
+    def relative(size: float) -> tuple[Tick, ...]:
+        return _thinned(lambda k: relative_ticks(lo, hi, zero, options.unit, k), g, size, measure)
+
     if options.axis == "relative":
         # No calendar at all: ticks are placed in days but labelled in the relative unit.
-        bottom = _row(relative, s.tick, 4.0, "text", title, 4.0, measure)
+        bottom = _row(relative(s.tick), s.tick, 4.0, "text", title, 4.0, measure)
     else:
-        bottom = _row(calendar_ticks(*xlim), s.tick, 4.0, "text", "", 0.0, measure)
+        ticks = _thinned(lambda k: calendar_ticks(lo, hi, k), g, s.tick, measure)
+        bottom = _row(ticks, s.tick, 4.0, "text", "", 0.0, measure)
     if options.axis != "both":
         return bottom, None
-    return bottom, _row(relative, s.tick * 0.9, 3.0, "muted", title, 3.0, measure)
+    small = s.tick * 0.9
+    return bottom, _row(relative(small), small, 3.0, "muted", title, 3.0, measure)
+
+
+def _thinned(
+    ticks: Callable[[int], tuple[Tick, ...]], g: Scale, size: float, measure: Measure
+) -> tuple[Tick, ...]:
+    """The first of ever coarser tick choices whose neighbouring labels stand half an em apart."""
+    gap = size / 72 * 0.5
+    for coarser in range(_MAX_THINNING):
+        found = ticks(coarser)
+        widths = [measure(t.text, size)[0] for t in found]
+        if all(
+            g.inch(b.x) - g.inch(a.x) >= (wa + wb) / 2 + gap
+            for a, b, wa, wb in zip(found, found[1:], widths, widths[1:], strict=False)
+        ):
+            return found
+    return found
 
 
 def _row(

@@ -117,7 +117,7 @@ def make_frame(
     per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
     g = Scale(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
     relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
-    ticks, top_ticks = axis_rows(options, (g.x0, g.x1), zero, relative, s, measure)
+    ticks, top_ticks = axis_rows(options, g, zero, relative, s, measure)
 
     # On a narrow chart the legend uses the full width, not just the plot's.
     legend_left = margin if width < 8 else left

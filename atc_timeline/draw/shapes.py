@@ -94,7 +94,7 @@ def draw_bar(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles: d
         colors.append(to_rgba(edge, 1.0))
     outline = [_box(bar.start_lo, y0, bar.end_hi - bar.start_lo, bar.height)]
     if bar.end_status == "ongoing":
-        tip = bar.end_hi + 0.28 * layout.sizes.marker * per_in
+        tip = bar.end_hi + layout.sizes.arrow * per_in
         arrow = [(bar.end_hi, y0 - bar.height * 0.25), (tip, bar.y), (bar.end_hi, y0 + bar.height * 1.25)]
         shapes.append(arrow)
         colors.append(to_rgba(style.color, 1.0))

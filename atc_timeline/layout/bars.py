@@ -59,7 +59,7 @@ def bar_spec(record: EventRecord, has_phases: bool, g: Scale, s: Sizes, measure:
     x0 = g.inch(record.start_lo)
     x1 = g.inch(record.end_hi)
     if record.end_status == "ongoing":
-        x1 += 0.3 * s.marker
+        x1 += s.arrow
     pad = _PAD
     text = record.bar_text()
     shown, at = "", "inside"
@@ -132,7 +132,7 @@ def bar_labels(spec: BarSpec, bar: Bar, p: Placing) -> list[Label]:
     labels = []
     bx0, bx1 = g.inch(bar.start_lo), g.inch(bar.end_hi)
     if bar.end_status == "ongoing":
-        bx1 += 0.3 * s.marker
+        bx1 += s.arrow
     if spec.text:
         w, h = measure(spec.text, s.label)
         if spec.text_at == "inside":

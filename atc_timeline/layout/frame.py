@@ -110,7 +110,7 @@ def make_frame(
     # A short history (one day, one week) is centred in a two-month window.
     pad = (span - (hi - lo)) / 2
     lo, hi = lo - pad, hi + pad
-    arrow_in = 0.3 * s.marker
+    arrow_in = s.arrow
     # Room before the first event lets its label sit to the left of its marker, and room
     # after the cut-off holds an ongoing arrow.
     lead_in = 0.45 * s.marker

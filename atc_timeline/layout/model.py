@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375}
 AXIS_MODES = ("calendar", "relative", "both")
+# How far an ongoing bar's arrow head runs past the cut-off, inches at marker scale 1:
+# layout keeps the room, draw draws the head.
+ARROW_LENGTH = 0.3
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ class Sizes:
     lane_pad: float = 0.10
     label_wrap: float = 1.9  # widest point label, inches
     marker: float = 1.0  # scale of markers, arrows and line widths
+
+    @property
+    def arrow(self) -> float:
+        """Length of an ongoing bar's arrow head, inches."""
+        return ARROW_LENGTH * self.marker
 
     def scaled(self, factor: float, geometry: float | None = None) -> Sizes:
         """Text sizes times `factor`, bar and lane spacing times `geometry` (default: factor)."""

@@ -122,10 +122,9 @@ def _add_hatch(ax: Plot, outline: list[Shape], hatch: str, color: Any, zorder: f
 def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
     """A dose phase over its drug's bar, in alternating shades (phase 1 is the bar itself)."""
     style = theme.bar(phase.category)
-    index = int(phase.event_id.rsplit("-", 1)[-1])
     titles[f"event-{phase.event_id}"] = phase.title
     y0 = phase.y - phase.height / 2
-    if index == 1:
+    if phase.phase == 1:
         # The parent bar already shows phase 1; an invisible box keeps one id per phase.
         rect = Rectangle(
             (phase.start_hi, y0),
@@ -138,8 +137,7 @@ def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, title
         )
         ax.add_artist(rect)
         return
-    # Alternate two shades so neighbouring phases stay distinguishable.
-    shade = darker(style.color, 0.72 if index % 2 == 0 else 0.86)
+    shade = phase_color(style.color, phase.phase)
     end = phase.end_hi
     pieces = bar_pieces(phase, phase.start_lo, end)
     ax.add_artist(
@@ -154,6 +152,14 @@ def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, title
     if style.hatch:
         outline = [_box(phase.start_lo, y0, end - phase.start_lo, phase.height)]
         _add_hatch(ax, outline, style.hatch, to_rgba(darker(style.color, 0.4), 1.0), 2.41, phase.event_id)
+
+
+def phase_color(color: str, phase: int) -> str:
+    """The fill of dose phase `phase` on a bar of `color`: the bar's own for phase 1."""
+    if phase == 1:
+        return color
+    # Alternate two shades so neighbouring phases stay distinguishable.
+    return darker(color, 0.72 if phase % 2 == 0 else 0.86)
 
 
 def draw_marker(ax: Plot, marker: Marker, theme: Theme, titles: dict[str, str], k: float = 1.0) -> None:

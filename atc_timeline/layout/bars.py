@@ -122,6 +122,8 @@ def bar_of(record: EventRecord, center: float, height: float) -> Bar:
         end_exact=record.end_exact,
         grade=record.grade,
         title=record.title(),
+        phase=record.phase,
+        parent_id=record.parent_id,
     )
 
 

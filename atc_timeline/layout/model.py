@@ -110,6 +110,8 @@ class Bar:
     end_exact: bool
     grade: int | None = None
     title: str = ""
+    phase: int = 0  # a dose phase's number among its drug's phases, from 1; 0 for a drug's bar
+    parent_id: str = ""  # the drug a dose phase belongs to
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -45,6 +45,7 @@ class EventRecord:
     stop_reason: str
     outcome: str
     order: int  # position in the file, for stable ties
+    phase: int = 0  # a dose phase's place among its drug's phases in the file, from 1; else 0
 
     @property
     def mid(self) -> float:
@@ -124,4 +125,16 @@ def event_records(events: pd.DataFrame) -> list[EventRecord]:
     columns["order"] = [int(v) for v in events["order"].tolist()]
     names = tuple(columns)
     rows = zip(*columns.values(), strict=True)
-    return [EventRecord(**dict(zip(names, row, strict=True))) for row in rows]
+    records = [EventRecord(**dict(zip(names, row, strict=True))) for row in rows]
+    # Why from file order: the frame is sorted by start, and two phases with partial dates
+    # may sort either way; the case file lists them in order.
+    phases: dict[str, list[EventRecord]] = {}
+    for record in records:
+        if record.kind == "phase":
+            phases.setdefault(record.parent_id, []).append(record)
+    number = {
+        r.event_id: n
+        for sibs in phases.values()
+        for n, r in enumerate(sorted(sibs, key=lambda r: r.order), 1)
+    }
+    return [replace(r, phase=number[r.event_id]) if r.kind == "phase" else r for r in records]

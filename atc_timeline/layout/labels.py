@@ -13,6 +13,13 @@ from atc_timeline.layout.model import Sizes
 from atc_timeline.layout.records import EventRecord
 from atc_timeline.layout.text import Measure, line_height, truncate, wrap_text
 
+# A row of point markers; the largest marker is about 0.22 in across, so labels above the
+# row clear it whatever the text scale.
+MARKER_ROW = 0.30
+MARKER_GAP = 0.03  # between the marker row and the lowest tier of labels, inches
+# A leader starts this far above its marker's centre, times the marker scale: under the
+# marker's top edge, so it grows out of the marker at any size.
+LEADER_FOOT = 0.1
 # Markers closer than this (inches) share one label: four scans in one week read better as
 # "PET-CT, CT, MRI" than as four labels fighting for room.
 GROUP_GAP = 0.12
@@ -54,6 +61,12 @@ def group_points(records: list[EventRecord], scale: Scale) -> list[PointGroup]:
         x_day = sum(r.mid for r in group) / len(group)
         points.append(PointGroup(tuple(group), combined, x_day))
     return points
+
+
+def leader_end(x: float, x0: float, x1: float) -> float:
+    """Where a leader from a marker at x meets a label from x0 to x1: under it, kept off its ends."""
+    inset = min(0.03, (x1 - x0) / 2)  # a one-letter label is narrower than two insets
+    return min(max(x, x0 + inset), x1 - inset)
 
 
 class Placed(NamedTuple):
@@ -101,6 +114,9 @@ class PointLabels:
         self.measure, self.size, self.wrap = measure, s.label, s.label_wrap
         self.left, self.right = scale.left, scale.right
         self.line = line_height(s, measure)
+        # Where leaders start, in tiers below the lowest label tier: the search tests the
+        # leaders that are drawn (at full lane height; a squeezed layout may crowd).
+        self.foot = -(MARKER_ROW * s.marker / 2 + MARKER_GAP - LEADER_FOOT * s.marker) / self.line
         self.order = sorted(range(len(points)), key=lambda i: (points[i].x_day, points[i].first.order))
         self.xs = [scale.inch(points[i].x_day) for i in self.order]
         self.variants = [label_variants(points[i].texts, s, measure) for i in self.order]
@@ -196,7 +212,7 @@ class PointLabels:
                 continue
             bx1 = bx0 + w
             pad0, pad1 = bx0 - self.gap / 2, bx1 + self.gap / 2
-            lx = min(max(x, bx0 + 0.03), bx1 - 0.03)
+            lx = leader_end(x, bx0, bx1)
             # Why: a label that covers a neighbour's marker forces that neighbour up and around
             # it, so among free spots prefer the one covering the fewest later markers (xs is
             # sorted, so they are counted by bisection).
@@ -235,7 +251,7 @@ class PointLabels:
                     if row_clash(rows, tier, span, pad0, pad1):
                         continue
                     box = (pad0, tier + 0.02, pad1, tier + span - 0.02)
-                    leader = (x, -0.3, lx, float(tier)) if needs_leader else None
+                    leader = (x, self.foot, lx, float(tier)) if needs_leader else None
                     if leader is not None and leader_blocked(leader, boxes[:tier]):
                         continue
                     if box_cut(box, leaders, tier):

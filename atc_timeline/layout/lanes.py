@@ -7,14 +7,19 @@ from dataclasses import dataclass, field
 
 from atc_timeline.layout.bars import BarSpec, Placing, bar_labels, bar_of, pack_bars, phase_label
 from atc_timeline.layout.geometry import Scale
-from atc_timeline.layout.labels import Placed, PointGroup, PointLabels, group_points
+from atc_timeline.layout.labels import (
+    LEADER_FOOT,
+    MARKER_GAP,
+    MARKER_ROW,
+    Placed,
+    PointGroup,
+    PointLabels,
+    group_points,
+    leader_end,
+)
 from atc_timeline.layout.model import Bar, Box, Label, Lane, Leader, Marker, Sizes
 from atc_timeline.layout.records import EventRecord
 from atc_timeline.layout.text import Measure, line_height
-
-# A row of point markers; the largest marker is about 0.22 in across, so labels above the
-# row clear it whatever the text scale.
-MARKER_ROW = 0.30
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class LaneContent:
         row_h = s.bar_height + s.row_gap
         height = 2 * s.lane_pad + len(self.bar_rows) * row_h
         if self.points:
-            height += MARKER_ROW * s.marker + 0.03 + tiers * self.line
+            height += MARKER_ROW * s.marker + MARKER_GAP + tiers * self.line
         return LanePlan(self.name, self.bar_rows, self.points, placed, tiers, height)
 
 
@@ -124,7 +129,7 @@ class LanePlacer:
         # Labels rise in tiers above a marker row at the bottom of the points section.
         tier_h = self.line * scale
         marker_y = y - plan.tiers * tier_h - MARKER_ROW * s.marker * scale / 2
-        marker_top = marker_y + MARKER_ROW * s.marker * scale / 2 + 0.03
+        marker_top = marker_y + MARKER_ROW * s.marker * scale / 2 + MARKER_GAP
         for point, (text, tier, x_in, _) in zip(plan.points, plan.placed, strict=True):
             for m in point.records:
                 self.markers.append(
@@ -164,6 +169,7 @@ class LanePlacer:
             )
             mx = g.inch(point.x_day)
             if tier > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
-                lx = min(max(mx, x_in + 0.03), x_in + w - 0.03)
-                leader = Leader(event_id, point.x_day, marker_y + 0.1 * scale, g.day(lx), y_bottom)
+                lx = leader_end(mx, x_in, x_in + w)
+                foot = marker_y + LEADER_FOOT * s.marker * scale
+                leader = Leader(event_id, point.x_day, foot, g.day(lx), y_bottom)
                 self.leaders.append(leader)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from matplotlib.collections import PatchCollection
+import pytest
+from matplotlib.collections import PatchCollection, PolyCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
+from matplotlib.patches import Rectangle
 
+from atc_timeline.draw.figure import draw_timeline
+from atc_timeline.draw.shapes import phase_color
+from atc_timeline.draw.themes import LIGHT
 from atc_timeline.options import ChartOptions
 from atc_timeline.pipeline import figure_for_case, layout_case, render_case
 from atc_timeline.readers.yaml_case import load_case_text
@@ -44,15 +49,60 @@ def test_month_precision_fades_and_exact_date_has_a_crisp_edge():
     assert ramps[:5] == sorted(ramps[:5]), "the start fades in"
 
 
-def test_ongoing_drug_gets_an_arrow_past_the_cutoff():
-    fig = figure_for_case(load_case_text(CASE.format(end="ongoing")), ChartOptions(dpi=50))
-    layout = layout_case(load_case_text(CASE.format(end="ongoing")))
-    bar = _by_gid(fig, "event-fuzzy")
-    arrows = [p for p in bar.get_paths() if len(p.vertices) in (4, 5)]
-    assert arrows, "expected a triangular arrow head in the bar"
-    tip = max(v[0] for p in bar.get_paths() for v in p.vertices)
-    assert tip > layout.cutoff_x
-    assert isinstance(Polygon, type)
+def _triangles(collection: PolyCollection) -> list[list[tuple[float, float]]]:
+    """The collection's three-cornered shapes, as corner lists (a closing vertex dropped)."""
+    found = []
+    for path in collection.get_paths():
+        corners = list(dict.fromkeys((float(x), float(y)) for x, y in path.vertices))
+        if len(corners) == 3:
+            found.append(corners)
+    return found
+
+
+def test_ongoing_drug_gets_an_arrow_head_as_long_as_layout_reserved():
+    case = load_case_text(CASE.format(end="ongoing"))
+    layout = layout_case(case, ChartOptions(dpi=50))
+    fig = draw_timeline(layout, LIGHT, dpi=50)
+    bar = next(b for b in layout.bars if b.event_id == "fuzzy")
+    assert bar.end_status == "ongoing"
+    assert bar.end_hi == layout.cutoff_x, "an ongoing drug runs to the cut-off"
+    (head,) = _triangles(_by_gid(fig, "event-fuzzy"))
+    tip = max(head)
+    assert tip[1] == pytest.approx(bar.y), "the head points along the bar"
+    assert sorted(x for x, _ in head)[:2] == [bar.end_hi, bar.end_hi], "its base stands on the cut-off"
+    length = layout.day_to_inch(tip[0]) - layout.day_to_inch(bar.end_hi)
+    assert length == pytest.approx(layout.sizes.arrow), "as long as the room layout kept"
+    assert layout.day_to_inch(tip[0]) <= layout.axes.x1, "inside the plot"
+    assert _triangles(_by_gid(fig, "event-exact")) == [], "a drug that ended has no head"
+
+
+def test_dose_phases_drawn_by_their_number():
+    layout = layout_case(load_case_text(FOUNDING.read_text()), ChartOptions(dpi=50))
+    fig = draw_timeline(layout, LIGHT, dpi=50)
+    phases = {p.event_id: p for p in layout.phases}
+    first, second = phases["nivolumab--phase-1"], phases["nivolumab--phase-2"]
+    assert (first.phase, second.phase) == (1, 2)
+    assert first.parent_id == second.parent_id == "nivolumab"
+    shown_by_bar = _by_gid(fig, "event-nivolumab--phase-1")
+    assert isinstance(shown_by_bar, Rectangle), "phase 1 is the bar's own colour: an empty box keeps its id"
+    assert not shown_by_bar.get_fill()
+    shade = _by_gid(fig, "event-nivolumab--phase-2").get_facecolors()[0][:3]
+    expected = to_rgb(phase_color(LIGHT.bar(second.category).color, 2))
+    assert tuple(round(float(c), 3) for c in shade) == tuple(round(c, 3) for c in expected)
+
+
+def test_axes_draw_the_ticks_layout_chose():
+    layout = layout_case(load_case_text(FOUNDING.read_text()), ChartOptions(dpi=50))
+    assert layout.top_ticks is not None, "--axis both by default"
+    fig = draw_timeline(layout, LIGHT, dpi=50)
+    for row, prefix in ((layout.ticks, "tick"), (layout.top_ticks, "tick-top")):
+        drawn = [_by_gid(fig, f"{prefix}-{i}") for i in range(len(row.ticks))]
+        assert [t.get_text() for t in drawn] == [tick.text for tick in row.ticks]
+        assert [t.get_position()[0] for t in drawn] == [tick.x for tick in row.ticks]
+        assert all(t.get_fontsize() == pytest.approx(row.size) for t in drawn)
+    assert _by_gid(fig, "axis-label-top").get_text() == layout.top_ticks.title
+    grid = _by_gid(fig, "grid").get_segments()
+    assert [float(seg[0][0]) for seg in grid] == [tick.x for tick in layout.ticks.ticks]
 
 
 def test_founding_case_shows_the_clinical_story():
@@ -91,8 +141,6 @@ def test_legend_lists_only_what_is_on_the_chart():
 
 
 def test_response_markers_differ_by_shape_not_colour_alone():
-    from atc_timeline.draw.themes import LIGHT
-
     keys = [k for k in LIGHT.markers if k.startswith("imaging:")] + ["surgery"]
     seen: dict[tuple[str, bool], str] = {}
     for key in keys:

@@ -20,7 +20,7 @@ CLASSES = st.sampled_from(["chemotherapy", "targeted", "immunotherapy", "hormona
 
 
 @st.composite
-def dense_case(draw: st.DrawFn, max_points: int = 30) -> Case:
+def dense_case(draw: st.DrawFn, max_points: int = 30, max_drugs: int = 4) -> Case:
     """A case whose events all fall within a few months to a few years, most of them points."""
     span = draw(st.integers(60, 1500))
 
@@ -64,13 +64,17 @@ def dense_case(draw: st.DrawFn, max_points: int = 30) -> Case:
                 {"id": ident(), "label": draw(TEXT), "date": written(day())}
             )
         else:
-            ae = {"id": ident(), "term": draw(TEXT), "start": written(day())}
+            when = day()
+            ae = {"id": ident(), "term": draw(TEXT), "start": written(when)}
             if (grade := draw(st.none() | st.integers(1, 5))) is not None:
                 ae["grade"] = grade
+            if draw(st.booleans()):  # with a duration, an adverse event is a bar
+                ae["end"] = (when + dt.timedelta(days=31 + draw(st.integers(0, 200)))).isoformat()
             data.setdefault("adverse_events", []).append(ae)
-    for _ in range(draw(st.integers(0, 4))):
+    for _ in range(draw(st.integers(0, max_drugs))):
         start = day()
-        end = draw(st.none() | st.integers(1, max(1, (BASE - start).days + span)))
+        # Short courses pack several to a row; long ones stack rows.
+        end = draw(st.none() | st.integers(1, 120) | st.integers(1, max(1, (BASE - start).days + span)))
         medication = {
             "id": ident(),
             "label": draw(DRUGS),

@@ -18,16 +18,7 @@ from atc_timeline.options import ChartOptions
 from atc_timeline.pipeline import figure_for_case, layout_case
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import CASES
-from tests.helpers import assert_clean, drawn_texts
-
-# Texts that sit on their own bar by design; everything else must stand clear.
-ON_BAR = ("bar-", "phase-")
-
-
-def _free_texts(fig):
-    return [(gid, text, box) for gid, text, box in drawn_texts(fig)]
-
-
+from tests.helpers import assert_clean
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

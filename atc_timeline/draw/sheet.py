@@ -36,6 +36,7 @@ class Sheet:
         return self._clip(self.fig.text(x, y, text, **kwargs))
 
     def _clip(self, artist: Any) -> Any:
+        """The artist clipped to this sheet's box, unless it asked not to be."""
         if self.clip is not None and artist.get_clip_on():
             artist.set_clip_box(self.clip)
         return artist

@@ -204,6 +204,7 @@ class PointLabels:
         return self._anywhere[key]
 
     def _spots_at(self, index: int, starts: list[float], w: float) -> list[Spot]:
+        """The spots a label `w` wide may take starting at `starts`, kept inside the plot."""
         x, xs = self.xs[index], self.xs
         spots = []
         for start in starts:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -16,11 +13,12 @@ from atc_timeline.draw.texts import draw_header_footer, draw_labels
 from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.layout import TimelineLayout
 from atc_timeline.mpl.agg_text import FastTextCanvas
+from atc_timeline.mpl.rc import drawing_rc
 
 
 def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150) -> Figure:
     """Draw the layout on a new Figure; event artists carry gid 'event-<id>'."""
-    with mpl.rc_context(cast(Any, theme.rc())):
+    with drawing_rc(theme.rc()):  # rcParams are process-wide: one drawing thread at a time
         fig = Figure(figsize=(layout.width, layout.height), dpi=dpi, facecolor=theme.background)
         FastTextCanvas(fig)
         titles: dict[str, str] = {}

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from atc_timeline.case.model import Case
 from atc_timeline.draw.figure import draw_timeline
-from atc_timeline.draw.themes import LIGHT, THEMES, Theme
+from atc_timeline.draw.themes import LIGHT, Theme, theme_named
 from atc_timeline.errors import CaseError, OptionError
 from atc_timeline.events.normalize import case_context, normalize_events
 from atc_timeline.layout import Layouter, LayoutOptions, Sizes, TimelineLayout
@@ -130,9 +130,7 @@ def plot_case(case: Case | str | Path, theme: str | Theme = "light", **options: 
     Example: plot_case("case.yaml", size="journal-1col", theme="print").save("figure.pdf")
     """
     if isinstance(theme, str):
-        if theme not in THEMES:
-            raise OptionError("theme", f"unknown theme '{theme}'; use one of: {', '.join(THEMES)}")
-        theme = THEMES[theme]
+        theme = theme_named(theme)
     known = {"size", "width", "height", *ChartOptions.__dataclass_fields__} - {"fixed_height"}
     unknown = sorted(set(options) - known)
     if unknown:

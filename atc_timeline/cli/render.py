@@ -289,10 +289,9 @@ def _progress(total: int, skipping: bool) -> _Progress | None:
 
 def _style_bytes(name: str, style: Path | None) -> bytes | None:
     """Refuse an unknown theme name; the house style file's bytes (None without --style)."""
-    from atc_timeline.draw.themes import THEMES
+    from atc_timeline.draw.themes import theme_named
 
-    if name not in THEMES:
-        raise OptionError("theme", f"unknown theme '{name}'; use one of: {', '.join(THEMES)}")
+    theme_named(name)
     if style is None:
         return None
     from atc_timeline.readers.style_file import read_style_bytes

@@ -6,21 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from atc_timeline.draw.themes import THEMES, Theme
-from atc_timeline.errors import CaseValidationError, Issue, OptionError
+from atc_timeline.draw.themes import Theme, theme_named
+from atc_timeline.errors import CaseValidationError, Issue
 from atc_timeline.readers.style_file import parse_style, read_style_bytes
 
 STYLE_COLOURS = ("background", "text", "muted", "grid", "lane_shade", "cutoff", "stop")
 STYLE_KEYS = (*STYLE_COLOURS, "font_family", "bars")
 
 KeyPath = tuple[str | int, ...]
-
-
-def theme_named(name: str) -> Theme:
-    """A built-in theme by name, or a plain error naming the ones there are."""
-    if name not in THEMES:
-        raise OptionError("theme", f"unknown theme '{name}'; use one of: {', '.join(THEMES)}")
-    return THEMES[name]
 
 
 def load_theme(name: str, style: str | Path | None = None, raw: bytes | None = None) -> Theme:

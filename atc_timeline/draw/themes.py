@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from atc_timeline.errors import OptionError
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour
 # vision deficiencies.
 OKABE_ITO = {
@@ -211,3 +213,10 @@ PRINT = Theme(
 )
 
 THEMES = {"light": LIGHT, "dark": DARK, "print": PRINT}
+
+
+def theme_named(name: str) -> Theme:
+    """A built-in theme by name, or a plain error naming the ones there are."""
+    if name not in THEMES:
+        raise OptionError("theme", f"unknown theme '{name}'; use one of: {', '.join(THEMES)}")
+    return THEMES[name]

@@ -251,6 +251,11 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {char}" + (f" ({name})" if name else "")
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    """A text quoted for a message, cut to about `limit` characters."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def glyph_warning(
     missing: dict[str, list[str]], *, cjk_installed: bool | None = None, limit: int = 10
 ) -> str:
@@ -264,12 +269,20 @@ def glyph_warning(
         f"{len(chars)} character{'s' if len(chars) != 1 else ''} {'have' if len(chars) != 1 else 'has'} "
         "no glyph in the chart's fonts and would be drawn as empty boxes:"
     ]
-    for char in chars[:limit]:
-        texts = missing[char]
-        where = f"{texts[0]!r}" + (f" and {len(texts) - 1} more" if len(texts) > 1 else "")
-        lines.append(f"  {describe(char)} in {where}")
-    if len(chars) > limit:
-        lines.append(f"  ... and {len(chars) - limit} more")
+    # One line per text, not per character: a long label in an unsupported script would
+    # otherwise be repeated once for each of its letters.
+    by_text: dict[str, list[str]] = {}
+    for char in chars:
+        by_text.setdefault(missing[char][0], []).append(char)
+    for text, group in list(by_text.items())[:limit]:
+        others = {t for c in group for t in missing[c][1:]}
+        shown = ", ".join(describe(c) for c in group[:4])
+        if len(group) > 4:
+            shown += f" and {len(group) - 4} more"
+        where = _shorten(text) + (f" and {len(others)} more text{'s' * (len(others) != 1)}" if others else "")
+        lines.append(f"  {shown} in {where}")
+    if len(by_text) > limit:
+        lines.append(f"  ... and {len(by_text) - limit} more texts")
     if not cjk_installed and any(is_cjk(c) for c in chars):
         lines.append(
             f"Fix: pip install {CJK_PACKAGE}  (Noto Sans CJK, for Chinese, Japanese and Korean; "

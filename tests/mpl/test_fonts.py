@@ -185,3 +185,14 @@ def test_weight_fallbacks_go_unlogged_only_in_the_drawing_thread() -> None:
         assert sum("Failed to find font weight" in message for message in seen) == 2
     finally:
         logger.removeHandler(handler)
+
+
+def test_a_long_text_in_a_missing_script_is_named_once_and_shortened() -> None:
+    text = f"{EGYPTIAN}{LINEAR_B} " * 200
+    message = glyph_warning(missing_glyphs([text], font_families()))
+    lines = message.splitlines()
+    assert lines[0].startswith("2 characters have no glyph")
+    assert "U+13000" in lines[1]
+    assert "U+10000" in lines[1]
+    assert len(lines[1]) < 200
+    assert sum("U+13000" in line for line in lines) == 1

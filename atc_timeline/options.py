@@ -43,6 +43,7 @@ class ChartOptions:
     time_zero: str | None = None  # diagnosis | item id | date; overrides the case file
     transparent: bool = False
     deidentify: bool = False  # relative time only; no case id, exact age or source
+    allow_identifiers: bool = False  # with deidentify: draw free text that looks identifying
     fixed_height: bool = False  # True when the height was given: a journal chart never grows
 
     def __post_init__(self) -> None:

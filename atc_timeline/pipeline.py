@@ -44,8 +44,10 @@ def layout_case(
     context = case_context(case, events)
     axis = options.axis
     if options.deidentify:
-        from atc_timeline.events.deidentify import deidentify_context, deidentify_events
+        from atc_timeline.events.deidentify import deidentify_context, deidentify_events, refuse_identifiers
 
+        if not options.allow_identifiers:
+            refuse_identifiers(case, options.title, "ChartOptions.title")
         events = deidentify_events(events, pd.Timestamp(context.time_zero))
         context = deidentify_context(context, case)
         axis = "relative"  # calendar dates identify a patient
@@ -66,6 +68,10 @@ def layout_case(
         while not layout.complete and height < MAX_JOURNAL_HEIGHT:
             height = min(height + 1.0, MAX_JOURNAL_HEIGHT)
             layout = layouter.layout(replace(layout_options, height=height))
+    if options.deidentify:
+        from atc_timeline.events.deidentify import shown_titles_only
+
+        layout = shown_titles_only(layout)  # tooltips repeat only what the chart shows
     return layout
 
 
@@ -169,6 +175,7 @@ def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
         height_in=options.height,
         title=options.title or case.case.title,
         notes="" if options.deidentify else case.case.source or "",
+        deidentified=options.deidentify,
     )
 
 
@@ -211,6 +218,8 @@ def render_file(
         glyphs = missing_glyph_warning(report.case, theme)
         if glyphs:
             notes.append(glyphs)
+        if options is not None and options.deidentify:
+            notes.extend(_identifier_notes(report.case, options, name, source, text))
         chart = Chart(report.case, options, theme)
         with warnings.catch_warnings():
             # Missing glyphs were reported above, once, with the fix; matplotlib's own
@@ -228,6 +237,31 @@ def render_file(
     except CaseError as exc:
         return Result(name, tuple(written), "failed", str(exc), tuple(notes), _ms(started))
     return Result(name, tuple(written), warnings=tuple(notes), milliseconds=_ms(started), stdout=stdout)
+
+
+def _identifier_notes(
+    case: Case, options: ChartOptions, name: str, source: str, text: str | None
+) -> list[str]:
+    """De-identified: refuse identifier-like free text, located in the file; warn of the case title."""
+    from atc_timeline.errors import CaseValidationError, Severity
+    from atc_timeline.events.deidentify import identifier_issues, title_warning
+    from atc_timeline.readers.yaml_source import parse_yaml, read_text
+
+    severity: Severity = "warning" if options.allow_identifiers else "error"
+    found = identifier_issues(case, options.title, name, None, "--title", severity)
+    lines = None
+    if found or options.title is None:
+        # Read again for the line numbers only when there is something to locate.
+        try:
+            raw = (text or "") if source == "-" else read_text(Path(source))
+            lines = parse_yaml(raw, name)[1]
+        except (CaseError, OSError):
+            pass  # changed or gone since it was checked: the issues name their fields
+        found = identifier_issues(case, options.title, name, lines, "--title", severity)
+    if found and not options.allow_identifiers:
+        raise CaseValidationError(found)
+    notes = [str(issue) for issue in found]
+    return notes if options.title is not None else [str(title_warning(case, name, lines)), *notes]
 
 
 def _ms(started: float) -> float:

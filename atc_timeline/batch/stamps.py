@@ -135,11 +135,13 @@ class Stamps:
         except OSError:
             return False
         folder, name = _split(target)
+        # Why the case file's hash and not its path: a path holds names and record numbers
+        # more often than not, and the manifest sits beside charts that may be de-identified.
         self._new.setdefault(folder, {})[name] = {
             "key": key,
             "size": found.st_size,
             "mtime_ns": found.st_mtime_ns,
-            "input": source,
+            "case_sha256": self._digests[source],
         }
         return True
 
@@ -151,7 +153,9 @@ class Stamps:
         costs a re-render, never a wrong skip, because size and mtime must match too.
         """
         for folder, stamps in self._new.items():
-            merged = {**_read_manifest(folder), **stamps}
+            # Older manifests recorded each input's path: kept stamps lose it here.
+            merged = {name: _without_path(entry) for name, entry in _read_manifest(folder).items()}
+            merged.update(stamps)
             # Stamps of outputs that no longer exist are dead weight (renamed or removed charts).
             merged = {name: entry for name, entry in merged.items() if (folder / name).exists()}
             text = json.dumps(
@@ -168,6 +172,11 @@ class Stamps:
         if folder not in self._manifests:
             self._manifests[folder] = _read_manifest(folder)
         return self._manifests[folder]
+
+
+def _without_path(entry: dict[str, Any]) -> dict[str, Any]:
+    """A stamp without the input path that earlier versions recorded."""
+    return {field: value for field, value in entry.items() if field != "input"}
 
 
 def _split(target: str) -> tuple[Path, str]:

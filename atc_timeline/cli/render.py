@@ -63,6 +63,12 @@ def render(
         bool,
         typer.Option(help="Relative time only; drop the case id, exact age and source; clean metadata."),
     ] = False,
+    allow_identifiers: Annotated[
+        bool,
+        typer.Option(
+            help="With --deidentify: draw free text that looks like a date, age, name or record number."
+        ),
+    ] = False,
     output_pattern: Annotated[
         str, typer.Option(help="Names of batch outputs: {stem}, {format}, {size}, {theme}.")
     ] = "{stem}.{format}",
@@ -97,6 +103,7 @@ def render(
         "time_zero": time_zero,
         "transparent": transparent,
         "deidentify": deidentify,
+        "allow_identifiers": allow_identifiers,
     }
     if summary not in (None, "json"):
         raise OptionError("summary", f"unknown summary format '{summary}'; use json")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,25 @@ AUTHOR = "atc-timeline"
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 
+# python-pptx refuses a core property (title, subject...) longer than 255 characters.
+MAX_PROPERTY = 255
+# docProps/app.xml in place of the template's, which names "Microsoft Macintosh PowerPoint",
+# a 4:3 on-screen show, zero slides and an editing time: none of it true of this deck.
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>atc-timeline</Application></Properties>"
+)
+# What XML 1.0 cannot hold (C0 controls but tab and newlines, surrogates, U+FFFE, U+FFFF):
+# lxml refuses the whole document over one of them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters that extend the one before them (accents, joiners, variation selectors, skin
+# tones): a cut before one of them would change or split what the reader sees.
+_EXTENDS = re.compile("[\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+
+_FLAG_HALF = re.compile("[\U0001f1e6-\U0001f1ff]")
+
 EMU_PER_INCH = 914400
 EMU_PER_PT = 12700
 # Title band at the top of the slide: a fraction of the height, capped, with a small side margin.
@@ -24,8 +45,19 @@ TITLE_BAND_MAX_IN = 0.9
 MARGIN_IN = 0.25
 
 
-def pptx_bytes(png: bytes, *, width_in: float, height_in: float, title: str, notes: str) -> bytes:
+def pptx_bytes(
+    png: bytes,
+    *,
+    width_in: float,
+    height_in: float,
+    title: str,
+    notes: str,
+    deidentified: bool = False,
+) -> bytes:
     """Build a one-slide deck (title, chart picture, notes) and return the .pptx bytes.
+
+    `deidentified`: the file's properties (docProps/core.xml) carry no title, only the
+    tool's name and fixed dates; the title stays on the slide, where it is seen.
 
     **Why** the slide geometry is computed here: the default template's layouts are drawn for a
     10 x 7.5 in slide and python-pptx does not rescale them when the slide size changes, so the
@@ -46,7 +78,8 @@ def pptx_bytes(png: bytes, *, width_in: float, height_in: float, title: str, not
     prs.slide_width = Emu(slide_w)
     prs.slide_height = Emu(slide_h)
     _drop_thumbnail(prs, RELATIONSHIP_TYPE.THUMBNAIL)
-    _fix_core_properties(prs, title)
+    title, notes = xml_text(title), xml_text(notes)
+    _fix_core_properties(prs, "" if deidentified else title)
 
     slide = prs.slides.add_slide(_layout_named(prs, "Title Only"))
 
@@ -105,11 +138,39 @@ def _fix_core_properties(prs: Deck, title: str) -> None:
     core = prs.core_properties
     core.author = AUTHOR
     core.last_modified_by = AUTHOR
-    core.title = title
+    core.title = shorten(title, MAX_PROPERTY)
+    core.subject = ""
+    core.keywords = ""
+    core.category = ""
     core.comments = ""  # the template says "generated using python-pptx"
     core.revision = 1
     core.created = FIXED_TIME
     core.modified = FIXED_TIME
+
+
+def xml_text(text: str) -> str:
+    """The text without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in an ellipsis when cut, never inside a character cluster."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    # Back off while the first dropped character would have extended the last kept one, or
+    # follows a joiner (the rest of an emoji sequence such as a family).
+    while cut > 0 and (
+        unicodedata.combining(text[cut]) or _EXTENDS.match(text[cut]) or text[cut - 1] == "\u200d"
+    ):
+        cut -= 1
+    if _FLAG_HALF.match(text[cut]):
+        # Regional indicators pair up into flags from the start of their run: keep whole pairs.
+        run = 0
+        while run < cut and _FLAG_HALF.match(text[cut - 1 - run]):
+            run += 1
+        cut -= run % 2
+    return text[:cut].rstrip() + "\u2026"
 
 
 def _normalize_zip(data: bytes) -> bytes:
@@ -121,6 +182,7 @@ def _normalize_zip(data: bytes) -> bytes:
     """
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         members = {info.filename: source.read(info) for info in source.infolist()}
+    members["docProps/app.xml"] = APP_XML
     names = sorted(members, key=lambda name: (name != "[Content_Types].xml", name))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:

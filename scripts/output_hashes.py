@@ -28,7 +28,10 @@ STYLE = "background: '#FFFDF5'\nfont_family: DejaVu Sans\nbars: {targeted: '#AA3
 OPTION_SETS: dict[str, list[str]] = {
     "default": [],
     "relative-weeks": ["--axis", "relative", "--unit", "weeks", "--dpi", "90"],
-    "deidentified": ["--deidentify", "--transparent", "--dpi", "80", "--title", "Case A"],
+    # --allow-identifiers: a committed case has years in its text (cases/dtc-long-follow-up-imaging.yaml).
+    "deidentified": [
+        "--deidentify", "--allow-identifiers", "--transparent", "--dpi", "80", "--title", "Case A"
+    ],
     "calendar-days": ["--axis", "calendar", "--unit", "days", "--height", "6.2", "--dpi", "70"],
     "styled": ["--style", "{style}", "--title", "A long title: " + "surgery then drugs " * 4],
 }

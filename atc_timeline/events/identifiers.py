@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from atc_timeline.case.model import Case
 
@@ -82,6 +83,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Text in which none of the patterns can match: no digit, no "@", none of these words.
+# Why: most labels ("Lenvatinib", "Adverse events") are then cleared by one search.
+_MAYBE = re.compile(
+    r"\d|@|old|\b(?:Dr|Drs|Prof|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|St|Saint)\b|Hospital|Hôpital|Ospedale"
+    r"|Klinikum|Krankenhaus|Clinic|Infirmary|Medical Cent|Cancer Cent|Health System",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Found:
     """Something in a text that looks like an identifier."""
@@ -93,6 +103,11 @@ class Found:
 
 def find_identifiers(text: str) -> list[tuple[str, str]]:
     """(kind, matched text) for each identifier-like part of `text`, in order, without overlaps."""
+    return list(_find(text)) if _MAYBE.search(text) else []
+
+
+@lru_cache(maxsize=4096)  # lane names and short labels repeat across a case and a batch
+def _find(text: str) -> tuple[tuple[str, str], ...]:
     hits: list[tuple[int, int, str]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
@@ -100,7 +115,7 @@ def find_identifiers(text: str) -> list[tuple[str, str]]:
             # The first pattern to claim a stretch of text names it (a date before its year).
             if end > start and not any(s < end and start < e for s, e, _ in hits):
                 hits.append((start, end, kind))
-    return [(kind, text[start:end].strip()) for start, end, kind in sorted(hits)]
+    return tuple((kind, text[start:end].strip()) for start, end, kind in sorted(hits))
 
 
 def drawn_texts(case: Case) -> Iterator[tuple[KeyPath, str]]:

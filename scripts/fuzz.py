@@ -454,6 +454,8 @@ def classify(answer: dict[str, Any] | None, text: str) -> tuple[str, str]:
     valid = runs["validate"]["code"] == 0
     drawn = runs["render"]["code"] == 0
     if valid and not drawn:
+        if "which a de-identified chart must not show" in runs["render"]["stderr"]:
+            return "refused", "--deidentify: identifier-like free text, refused by design"
         return "unrenderable", runs["render"]["stderr"][-300:]
     if valid and runs["summary"]["code"] != 0:
         return "unrenderable", "summary: " + runs["summary"]["stderr"][-300:]

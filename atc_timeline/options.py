@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 from atc_timeline.case.dates import parse_date
+from atc_timeline.case.model import MAX_TEXT
 from atc_timeline.errors import OptionError
 from atc_timeline.layout import AXIS_MODES, UNIT_DAYS
 
@@ -27,6 +29,13 @@ MAX_JOURNAL_HEIGHT = 9.0  # inches: a journal page
 WIDTHS = (2.0, 60.0)  # inches
 HEIGHTS = (1.5, 60.0)
 DPIS = (20.0, 1200.0)
+# Why 150 megapixels: an A0 poster at 300 dpi is 139; drawing one takes about 1.6 GB. The
+# largest size at the highest dpi (60 x 60 in at 1200 dpi) would be 5,184 megapixels.
+MAX_MEGAPIXELS = 150
+# What a title cannot hold: C0/C1 control characters but tab, newline and carriage return
+# (case files refuse the same), U+FFFE and U+FFFF (not allowed in SVG), and lone surrogates,
+# which is how bytes that are not UTF-8 arrive from the command line.
+_BAD_TITLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,50 @@ def _check(options: ChartOptions) -> None:
             raise OptionError(name, f"a {name} of {value!r}{unit} is outside {lo:g}-{hi:g}{unit}")
     if options.time_zero is not None and not isinstance(options.time_zero, str):
         raise OptionError("time_zero", f"time zero {options.time_zero!r} is not text")
-    if options.title is not None and not isinstance(options.title, str):
-        raise OptionError("title", f"title {options.title!r} is not text")
+    _check_pixels(options)
+    if options.title is not None:
+        _check_title(options.title)
+
+
+def _check_pixels(options: ChartOptions) -> None:
+    """Refuse a chart too large to draw in memory, saying what dpi would do."""
+    # A journal chart may grow to a page's height, at the same dpi.
+    height = max(options.height, MAX_JOURNAL_HEIGHT) if options.grows else options.height
+    pixels = options.width * options.dpi * height * options.dpi
+    if pixels > MAX_MEGAPIXELS * 1e6:
+        most = int((MAX_MEGAPIXELS * 1e6 / (options.width * height)) ** 0.5)
+        grown = f" (a {options.size} chart may grow to a page's height)" if height > options.height else ""
+        raise OptionError(
+            "dpi",
+            f"a {options.width:g} x {height:g} in chart{grown} at {options.dpi:g} dpi would be "
+            f"{options.width * options.dpi:,.0f} x {height * options.dpi:,.0f} pixels "
+            f"({pixels / 1e6:,.0f} megapixels); the most is {MAX_MEGAPIXELS} megapixels: "
+            f"use a dpi of {most} or less at this size, or a smaller size",
+        )
+
+
+def _check_title(title: object) -> None:
+    """Refuse a title that is not text, too long, or holds characters no chart can show."""
+    if not isinstance(title, str):
+        raise OptionError("title", f"title {title!r} is not text")
+    if len(title) > MAX_TEXT:
+        raise OptionError(
+            "title", f"a title of {len(title):,} characters is longer than the {MAX_TEXT:,} allowed"
+        )
+    bad = _BAD_TITLE.search(title)
+    if bad is None:
+        return
+    char = bad.group()
+    if "\udc80" <= char <= "\udcff":  # how Python passes on a byte that is not UTF-8
+        raise OptionError(
+            "title",
+            f"the title is not UTF-8 text (byte 0x{ord(char) - 0xDC00:02X} at character "
+            f"{bad.start() + 1}); check the terminal's or the script's encoding",
+        )
+    name = "the control character" if ord(char) < 0xA0 else "the character"
+    raise OptionError(
+        "title", f"the title contains {name} U+{ord(char):04X} at character {bad.start() + 1}; remove it"
+    )
 
 
 def check_time_zero(time_zero: str, item_ids: set[str], has_diagnosis_date: bool) -> None:

@@ -7,12 +7,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from atc_timeline.batch.targets import Protected, check_target, fill, parse_pattern
 from atc_timeline.errors import OptionError
 
 if TYPE_CHECKING:
     from atc_timeline.batch.stamps import Stamps
 
 DEFAULT_PATTERN = "{stem}.{format}"
+
+
 @dataclass(frozen=True)
 class Job:
     """One input and where its charts go."""
@@ -37,29 +40,30 @@ def plan_jobs(
     size: str | None = None,
     theme: str = "light",
     stdin_text: str | None = None,
+    protected: Protected | None = None,
 ) -> list[Job]:
-    """Output paths for every input and format; refuses patterns that would collide."""
+    """Output paths for every input and format.
+
+    Refuses patterns that would collide, leave `out_dir`, or write onto an input (any of
+    `inputs`, or what `protected` names) or a stamp manifest.
+    """
+    pieces = parse_pattern(pattern)
+    protected = protected or Protected(inputs)
     jobs: list[Job] = []
     seen: dict[str, str] = {}
     for source in inputs:
         stem = "stdin" if source == "-" else Path(source).stem
         targets = []
         for fmt in formats:
-            try:
-                name = pattern.format(stem=stem, format=fmt, size=size or "slide-16x9", theme=theme)
-            except (KeyError, IndexError, ValueError) as exc:
-                raise OptionError(
-                    "output_pattern",
-                    f"output name pattern '{pattern}': unknown field {exc}; use {{stem}}, {{format}}, "
-                    "{size} and {theme}",
-                ) from None
-            target = str(out_dir / name)
+            values = {"stem": stem, "format": fmt, "size": size or "slide-16x9", "theme": theme}
+            target = str(out_dir / fill(pattern, pieces, values))
             if target in seen:
                 raise OptionError(
                     "output_pattern",
                     f"output name pattern '{pattern}' writes {target} for both {seen[target]} and "
                     f"{source}; add {{format}} or {{stem}}",
                 )
+            check_target(target, protected, "output_pattern")
             seen[target] = source
             targets.append((fmt, target))
         jobs.append(Job(source, tuple(targets), stdin_text if source == "-" else None))

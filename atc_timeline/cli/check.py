@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from atc_timeline.cli.app import app, console, handle_user_errors, print_issues, styled
+from atc_timeline.cli.app import app, handle_user_errors, print_issues, styled
+from atc_timeline.cli.stdout import print_stdout, write_stdout
 
 
 class OutputFormat(str, Enum):
@@ -20,6 +20,7 @@ class OutputFormat(str, Enum):
 
 
 @app.command()
+@handle_user_errors
 def validate(
     case_files: Annotated[
         list[Path], typer.Argument(help="One or more YAML case files.", show_default=False)
@@ -41,7 +42,7 @@ def validate(
     if fmt is OutputFormat.json:
         from atc_timeline.writers.findings import findings_json
 
-        print(findings_json(issue for report in reports for issue in report.issues))
+        write_stdout(findings_json(issue for report in reports for issue in report.issues) + "\n")
     else:
         for report in reports:
             print_issues(report.issues)
@@ -53,12 +54,13 @@ def validate(
             )
             verdict = ("valid", "green") if not errors else ("invalid", "red")
             line = styled((f"{report.file}: ", "bold"), verdict, f" ({detail})" if detail else "")
-            console(False).print(line, soft_wrap=True)
+            print_stdout(line, soft_wrap=True)
     failed = any(report.errors or (strict and report.warnings) for report in reports)
     raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
+@handle_user_errors
 def schema() -> None:
     """Print the JSON Schema of the case-file format (for editors and other tools).
 
@@ -66,7 +68,7 @@ def schema() -> None:
     """
     from atc_timeline.case.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    write_stdout(schema_text())
 
 
 class SummaryFormat(str, Enum):
@@ -100,11 +102,11 @@ def summary(
         raise typer.Exit(1)
     result = tables.summarize(report.case)
     if fmt is SummaryFormat.markdown:
-        sys.stdout.write(tables.to_markdown(result))
+        write_stdout(tables.to_markdown(result))
     elif fmt is SummaryFormat.csv:
-        sys.stdout.write(tables.to_csv(result))
+        write_stdout(tables.to_csv(result))
     elif fmt is SummaryFormat.json:
-        sys.stdout.write(tables.to_json(result) + "\n")
+        write_stdout(tables.to_json(result) + "\n")
     else:
         _print_tables(tables, result)
 
@@ -127,4 +129,4 @@ def _print_tables(tables: Any, result: Any) -> None:
             ]
             previous = row
             table.add_row(*(styled(cell) for cell in shown))
-        console(False).print(table)
+        print_stdout(table)

@@ -122,10 +122,16 @@ def render(
         style_digest = None if style_bytes is None else hashlib.sha256(style_bytes).hexdigest()
         stamps = Stamps({"options": choices, "theme": theme, "style": style_digest})
     single = len(case_files) == 1 and len(formats) <= 1 and not (output and _is_folder(output))
+    from atc_timeline.batch.targets import Protected, check_target
+
+    # Never written onto: the case files, the house style, a file redirected to stdin.
+    protected = Protected([*case_files, *([style] if style else [])], _stdin_fd(case_files))
     if single:
         source = case_files[0]
         default = f"{'stdin' if source == '-' else Path(source).stem}.{formats[0] if formats else 'png'}"
         target = output or default
+        if target != "-":
+            check_target(target, protected, "output")
         chosen = formats[0] if formats else None
         _render_one(source, stdin_text, target, chosen, choices, make_theme, quiet, stamps)
         return
@@ -134,7 +140,7 @@ def render(
     from atc_timeline.batch.plan import plan_jobs
 
     formats = formats or ["png"]
-    planned = plan_jobs(case_files, Path(output), formats, output_pattern, size, theme, stdin_text)
+    planned = plan_jobs(case_files, Path(output), formats, output_pattern, size, theme, stdin_text, protected)
     _render_batch(planned, Path(output), formats, choices, make_theme, jobs, quiet, summary, stamps)
 
 
@@ -145,8 +151,19 @@ def _chart_options(choices: dict[str, Any]) -> Any:
     return ChartOptions.for_size(**choices)
 
 
+def _stdin_fd(case_files: list[str]) -> int | None:
+    """Standard input's file descriptor when a case is read from it, else None."""
+    if "-" not in case_files:
+        return None
+    try:
+        return sys.stdin.fileno()
+    except (OSError, ValueError):  # replaced by a stream without one (tests)
+        return None
+
+
 def _is_folder(output: str) -> bool:
-    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+    # os.path.isdir, not Path.is_dir: that one raises for a name too long (Python 3.11).
+    return output.endswith(("/", os.sep)) or os.path.isdir(output)
 
 
 def _print_result(result: Any, quiet: bool) -> None:
@@ -187,8 +204,9 @@ def _render_one(
     if result.status == "failed":
         raise typer.Exit(1)
     if result.stdout is not None:
-        sys.stdout.buffer.write(result.stdout)
-        sys.stdout.buffer.flush()
+        from atc_timeline.cli.stdout import write_stdout
+
+        write_stdout(result.stdout)
         return
     if key is not None and stamps.record(target, source, fmt, key):
         stamps.save()

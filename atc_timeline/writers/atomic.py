@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from atc_timeline.errors import CaseError
+
+NAME_MAX = 255  # bytes in one file name on the common file systems, when the folder cannot say
+_RANDOM = 8  # characters mkstemp adds
+_SHORT = 32  # characters of a long name kept in its temporary name
 
 
 def _umask() -> int:
@@ -15,19 +22,80 @@ def _umask() -> int:
     return mask
 
 
+def name_max(directory: str | Path) -> int:
+    """The longest file name, in bytes, the folder's file system allows."""
+    try:
+        return int(os.pathconf(directory, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no such folder, or no pathconf (Windows)
+        return NAME_MAX
+
+
+def check_name(path: str | Path) -> None:
+    """Refuse a file name longer than its folder's file system allows, in plain words."""
+    path = Path(path)
+    size = len(os.fsencode(path.name))
+    most = name_max(path.parent if str(path.parent) else ".")
+    if size > most:
+        raise CaseError(
+            f"{path}: the file name is too long ({size} bytes; the file system allows {most}); "
+            "choose a shorter name"
+        )
+
+
+def _prefix(path: Path, most: int) -> str:
+    """The start of the temporary file's name: the target's own name, or a short form of it.
+
+    Why the short form: `.NAME.XXXXXXXX.tmp` is 14 bytes longer than NAME, so a name near the
+    file system's limit would leave no room for its temporary file. The hash keeps the short
+    form particular to one target, so `temporary_files` never finds another output's.
+    """
+    name = path.name
+    if len(os.fsencode(name)) + 2 + _RANDOM + len(".tmp") <= most:
+        return f".{name}."
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
+    return f".{name[:_SHORT]}~{digest}."
+
+
+def temporary_files(path: str | Path) -> list[Path]:
+    """Temporary files that unfinished writes of `path` left (after a process was killed)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    return sorted(folder.glob(f"{glob.escape(_prefix(path, name_max(folder)))}*.tmp"))
+
+
+def _error(path: Path, exc: OSError) -> CaseError:
+    """An OSError of a write as a plain message naming the file."""
+    reason = exc.strerror or str(exc)
+    return CaseError(f"{path}: cannot write the file ({reason})")
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write bytes to path via a temporary file and rename, so no half-written file remains."""
+    """Write bytes to path via a temporary file and rename, so no half-written file remains.
+
+    A full disk, a read-only folder, a name too long or any other failed write raises a
+    CaseError naming the file; an existing file at `path` is then left as it was.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
+    # os.path.isdir, not Path.is_dir: that one raises for a name too long (Python 3.11).
+    if not os.path.isdir(directory):
         raise CaseError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    if os.path.isdir(path):
+        raise CaseError(f"{path}: is a folder; name a file to write")
+    check_name(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_prefix(path, name_max(directory)), suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         # mkstemp makes 0600 files; a chart should get the usual permissions.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _error(path, exc) from None
         raise

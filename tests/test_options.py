@@ -7,7 +7,7 @@ import math
 import pytest
 
 from atc_timeline.errors import OptionError
-from atc_timeline.options import SIZE_PRESETS, ChartOptions, check_time_zero
+from atc_timeline.options import MAX_MEGAPIXELS, SIZE_PRESETS, ChartOptions, check_time_zero
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,54 @@ def test_time_zero_must_name_something():
         check_time_zero("lunch", {"a"}, True)
     with pytest.raises(OptionError, match=r"has no diagnosis\.date"):
         check_time_zero("diagnosis", set(), False)
+
+
+def test_the_pixel_count_is_capped_with_the_dpi_that_would_do():
+    with pytest.raises(OptionError) as caught:
+        ChartOptions(width=60, height=60, dpi=1200)
+    assert caught.value.option == "dpi"
+    message = str(caught.value)
+    assert "72,000 x 72,000 pixels (5,184 megapixels)" in message
+    assert f"the most is {MAX_MEGAPIXELS} megapixels: use a dpi of 204 or less at this size" in message
+    assert "--" not in message
+    ChartOptions(width=60, height=60, dpi=204)  # what the message offers is accepted
+
+
+def test_an_a0_poster_at_300_dpi_is_allowed():
+    ChartOptions(width=33.1, height=46.8, dpi=300)
+
+
+def test_a_journal_chart_is_capped_at_the_height_it_may_grow_to():
+    ChartOptions.for_size("journal-2col", width=20, dpi=600)
+    with pytest.raises(OptionError, match="may grow to a page's height"):
+        ChartOptions.for_size("journal-2col", width=20, dpi=1200)
+    # With its height fixed it never grows, so only that height counts.
+    ChartOptions.for_size("journal-2col", width=20, height=5, dpi=1200)
+
+
+@pytest.mark.parametrize(
+    ("title", "words"),
+    [
+        ("bell\x07", "the title contains the control character U+0007 at character 5; remove it"),
+        ("\x00", "the control character U+0000"),
+        ("del\x7f", "the control character U+007F"),
+        ("next line\x85", "the control character U+0085"),
+        ("\ufffe", "the character U+FFFE"),
+        ("x\uffff", "the character U+FFFF at character 2"),
+        ("bad \udcff byte", "the title is not UTF-8 text (byte 0xFF at character 5)"),
+        ("lone \ud800", "the character U+D800"),
+        ("t" * 1001, "a title of 1,001 characters is longer than the 1,000 allowed"),
+    ],
+)
+def test_titles_no_chart_can_show_are_refused(title, words):
+    with pytest.raises(OptionError) as caught:
+        ChartOptions(title=title)
+    assert caught.value.option == "title"
+    assert words in str(caught.value)
+    with pytest.raises(OptionError):
+        ChartOptions.for_size("journal-1col", title=title)
+
+
+@pytest.mark.parametrize("title", ["Tab\tand\nnew line\r", "Ünïcödé — 甲状腺", "t" * 1000, ""])
+def test_titles_case_files_accept_are_accepted(title):
+    assert ChartOptions(title=title).title == title

@@ -20,16 +20,27 @@ def _drop_stdout() -> None:
         os.close(devnull)
 
 
-def write_stdout(data: str | bytes) -> None:
-    """Write text or bytes to stdout and flush; a failed write raises a plain CaseError."""
+def _encoded(text: str) -> bytes:
+    """Text as stdout's encoding would write it; characters it cannot hold are escaped."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
-        if isinstance(data, bytes):
-            sys.stdout.flush()  # text written before stays in front of the bytes
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(data)
-            sys.stdout.flush()
+        return text.encode(encoding, getattr(sys.stdout, "errors", None) or "strict")
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace")
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Write text or bytes to stdout whole and flush; a failed write raises a plain CaseError."""
+    raw = _encoded(data) if isinstance(data, str) else data
+    try:
+        sys.stdout.flush()  # text written before stays in front
+        out = sys.stdout.buffer
+        view = memoryview(raw)
+        # Why a loop: with PYTHONUNBUFFERED (or -u) `buffer` is the raw file, whose write may
+        # take only part (a pipe whose reader has gone), silently dropping the rest.
+        while view:
+            view = view[out.write(view) or 0 :]
+        out.flush()
     except OSError as exc:  # ENOSPC (> /dev/full), EPIPE (| head -c1), EIO, ...
         _drop_stdout()
         raise CaseError(f"<stdout>: cannot write ({exc.strerror or exc})") from None

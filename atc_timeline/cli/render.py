@@ -141,6 +141,7 @@ def render(
 
     formats = formats or ["png"]
     planned = plan_jobs(case_files, Path(output), formats, output_pattern, size, theme, stdin_text, protected)
+    _make_folder(output)
     _render_batch(planned, Path(output), formats, choices, make_theme, jobs, quiet, summary, stamps)
 
 
@@ -149,6 +150,16 @@ def _chart_options(choices: dict[str, Any]) -> Any:
     from atc_timeline.options import ChartOptions
 
     return ChartOptions.for_size(**choices)
+
+
+def _make_folder(output: str) -> None:
+    """The batch's output folder, made if missing; a plain error where it cannot be."""
+    if os.path.lexists(os.path.normpath(output)) and not os.path.isdir(output):
+        raise CaseError(f"{output}: exists and is not a folder; several charts need a folder: add -o FOLDER/")
+    try:
+        os.makedirs(output, exist_ok=True)
+    except OSError as exc:
+        raise CaseError(f"{output}: cannot make the folder ({exc.strerror or exc})") from None
 
 
 def _stdin_fd(case_files: list[str]) -> int | None:

@@ -144,6 +144,16 @@ def test_a_batch_into_a_read_only_folder_fails_each_case_and_reports_them(tmp_pa
         assert list(folder.iterdir()) == []
 
 
+def test_a_batch_folder_that_cannot_be_made_is_a_plain_error(tmp_path, case):
+    with tmpfs(tmp_path / "ro", readonly=True) as folder:
+        args = ["render", str(case), "-o", f"{folder}/sub/"]
+        result = runner.invoke(app, [*args, "--format", "png,svg"])
+        assert_refused(result, f"{folder}/sub/: cannot make the folder ({READ_ONLY})")
+    result = runner.invoke(app, ["render", str(case), "-o", str(case), "--format", "png,svg"])
+    assert_refused(result, f"{case}: exists and is not a folder; several charts need a folder")
+    _unchanged(case)
+
+
 def test_a_full_disk_keeps_the_old_chart(tmp_path, case):
     with tmpfs(tmp_path / "full", size="64k", fill={"chart.png": b"old"}) as folder:
         result = runner.invoke(app, ["render", str(case), "-o", str(folder / "chart.png"), "--dpi", "150"])

@@ -26,10 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from atc_timeline.errors import CaseError
+from atc_timeline.readers.bounded import MAX_FILE_BYTES, read_file
 from atc_timeline.writers.atomic import write_atomic
 
 MANIFEST = ".atc-timeline-stamps.json"
 MANIFEST_VERSION = 1
+# Why larger than a case file's limit: a stamp takes about 250 bytes, so this holds some
+# 30,000 outputs in one folder. A manifest past it counts as empty and is written anew.
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 
 # Packages whose version can change an output's bytes: drawing and text (matplotlib, numpy),
 # PNG encoding (numpy; zlib is added below), images (pillow), dates (pandas), the deck
@@ -39,15 +43,15 @@ PIXEL_PACKAGES = ("matplotlib", "numpy", "pandas", "pillow", "python-pptx", "not
 
 
 def file_digest(path: str | Path) -> str | None:
-    """SHA-256 of a file's bytes, or None when it cannot be read."""
-    digest = hashlib.sha256()
+    """SHA-256 of a case file's bytes, or None when it cannot be read as one.
+
+    Why the case file's guards: hashing a pipe or /dev/zero would wait or read forever before
+    the case is even checked; refused here, the file is drawn, and its check says why not.
+    """
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except (OSError, ValueError):
+        return bytes_digest(read_file(path, "case file", MAX_FILE_BYTES))
+    except CaseError:
         return None
-    return digest.hexdigest()
 
 
 def bytes_digest(data: bytes) -> str:
@@ -185,14 +189,49 @@ def _split(target: str) -> tuple[Path, str]:
 
 
 def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
-    """A folder's stamps; a missing, unreadable, corrupt or foreign manifest counts as empty."""
+    """A folder's stamps; a missing, unreadable, corrupt or foreign manifest counts as empty.
+
+    Corrupt means anything: not a regular file (a folder, a pipe, a device), too large, not
+    UTF-8, not JSON, nested too deeply to parse, or the wrong type at any level. A stamp that
+    is not exactly what `record` writes is dropped, so a damaged entry is drawn again.
+    """
     try:
-        data = json.loads((folder / MANIFEST).read_bytes())
-    except (OSError, ValueError):  # ValueError covers bad JSON and bad UTF-8
+        raw = read_file(folder / MANIFEST, "stamp manifest", MAX_MANIFEST_BYTES)
+        data = json.loads(raw)
+    except (CaseError, ValueError, RecursionError):  # ValueError: bad JSON or bad UTF-8
         return {}
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+    if not isinstance(data, dict) or not _is_int(data.get("version"), MANIFEST_VERSION):
         return {}
     outputs = data.get("outputs")
     if not isinstance(outputs, dict):
         return {}
-    return {name: entry for name, entry in outputs.items() if isinstance(entry, dict)}
+    return {name: entry for name, entry in outputs.items() if _plain_name(name) and _sound(entry)}
+
+
+def _is_int(value: object, equal: int | None = None) -> bool:
+    """An int that is not a bool (True == 1 in Python), equal to `equal` if given."""
+    return isinstance(value, int) and not isinstance(value, bool) and (equal is None or value == equal)
+
+
+def _plain_name(name: str) -> bool:
+    """A file name alone: no folder part, not the manifest, usable on this system."""
+    if name in ("", ".", "..", MANIFEST) or "\0" in name or "/" in name or os.sep in name:
+        return False
+    if os.altsep and os.altsep in name:
+        return False
+    try:
+        os.fsencode(name)
+    except UnicodeError:  # a lone surrogate from a \ud800 escape
+        return False
+    return True
+
+
+def _sound(entry: object) -> bool:
+    """A stamp as `record` writes it: a key, a size and an mtime, and only plain values besides."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("key"), str)
+        and _is_int(entry.get("size"))
+        and _is_int(entry.get("mtime_ns"))
+        and all(value is None or isinstance(value, str | int | float) for value in entry.values())
+    )

@@ -112,7 +112,9 @@ def render(
     # skips everything does not need.
     make_theme = functools.partial(_theme, theme, style, style_bytes)
     formats = [f.strip().lower() for f in (fmt or "").split(",") if f.strip()]
-    stdin_text = sys.stdin.read() if "-" in case_files else None
+    from atc_timeline.readers.bounded import read_stdin_text
+
+    stdin_text = read_stdin_text() if "-" in case_files else None
     stamps = None
     if skip_unchanged:
         from atc_timeline.batch.stamps import Stamps

@@ -10,19 +10,24 @@ import yaml
 
 from atc_timeline.case.checks import MAX_EVENTS, SECTIONS
 from atc_timeline.errors import CaseValidationError, Issue
+from atc_timeline.readers.bounded import MAX_FILE_BYTES as MAX_FILE_BYTES
+from atc_timeline.readers.bounded import decode_bytes as decode_bytes
+from atc_timeline.readers.bounded import line_and_column, read_file
 
 KeyPath = tuple[str | int, ...]
 LineMap = dict[KeyPath, tuple[int, int]]
 
-# Why: case files are a few kB; refusing big inputs early keeps a stray upload from
-# eating memory. Documented in the README.
-MAX_FILE_BYTES = 2 * 1024 * 1024
 # Why: YAML aliases can expand exponentially ("billion laughs"); no real case needs more.
 MAX_NODES = 200_000
 MAX_DEPTH = 32
 # C0/C1 control characters other than tab, newline and carriage return: they cannot be
 # drawn and are not allowed in SVG (XML 1.0).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# What YAML's reader refuses (the YAML 1.1 printable set): C0 and C1 controls, lone
+# surrogates, U+FFFE and U+FFFF.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NESTED = f"blocks are nested too deeply (more than {MAX_DEPTH} levels)"
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -55,11 +60,11 @@ class _FastLoader(_BaseFast):  # type: ignore[misc]
 _FastLoader.yaml_implicit_resolvers = _CaseLoader.yaml_implicit_resolvers
 
 
-def _flow_depth(text: str) -> int:
-    """Deepest nesting of [ ] and { } outside quotes: a cheap guard before parsing."""
-    depth = deepest = 0
+def _too_deep(text: str) -> int | None:
+    """Where [ ] and { } outside quotes first nest past MAX_DEPTH: a cheap guard before parsing."""
+    depth = 0
     quote = ""
-    for ch in text:
+    for index, ch in enumerate(text):
         if quote:
             if ch == quote:
                 quote = ""
@@ -67,17 +72,26 @@ def _flow_depth(text: str) -> int:
             quote = ch
         elif ch in "[{":
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return index
         elif ch in "]}":
             depth = max(depth - 1, 0)
         elif ch == "\n":
             quote = ""
-    return deepest
+    return None
 
 
-def _file_error(file: str, message: str) -> CaseValidationError:
-    """A problem with the file as a whole, located by file name only."""
-    return CaseValidationError([Issue(file, None, None, "", message)])
+def _bad_character(text: str, file: str) -> CaseValidationError | None:
+    """The first character YAML refuses, located: PyYAML's own refusal of it carries no line."""
+    bad = _NOT_YAML.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        message = f"contains the control character U+{code:04X}; remove it"
+    else:
+        message = f"contains U+{code:04X}, which is not a character YAML allows; remove it"
+    return CaseValidationError([Issue(file, *line_and_column(text, bad.start()), "", message)])
 
 
 def format_path(path: KeyPath) -> str:
@@ -94,8 +108,9 @@ def format_path(path: KeyPath) -> str:
 class _Builder:
     """Turns a composed YAML node tree into plain Python, recording where each key sits."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, what: str = "case file") -> None:
         self.file = file
+        self.what = what
         self.lines: LineMap = {}
         self.issues: list[Issue] = []
         self.count = 0
@@ -105,19 +120,27 @@ class _Builder:
         mark = node.start_mark
         self.issues.append(Issue(self.file, mark.line + 1, mark.column + 1, format_path(path), message))
 
+    def refuse(self, node: yaml.Node, message: str) -> CaseValidationError:
+        """A problem that stops reading at once, located at `node`."""
+        mark = node.start_mark
+        return CaseValidationError([Issue(self.file, mark.line + 1, mark.column + 1, "", message)])
+
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if len(path) > MAX_DEPTH:
-            raise _file_error(self.file, f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")
+            raise self.refuse(node, _NESTED)
         self.count += 1
         if self.count > MAX_NODES:
-            raise _file_error(
-                self.file,
+            # Located at the top-level key the expansion is under: an alias's node is the
+            # anchored one, which may sit anywhere.
+            line, column = self.lines.get(path[:1], (1, 1))
+            raise CaseValidationError([Issue(
+                self.file, line, column, format_path(path[:1]),
                 f"the file expands to more than {MAX_NODES:,} values (too many YAML aliases?); "
                 "refusing to read it",
-            )
+            )])
         self.lines.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _ALLOWED_TAGS:
-            self.issue(node, path, f"YAML tag '{node.tag}' is not allowed in a case file; remove it")
+            self.issue(node, path, f"YAML tag '{node.tag}' is not allowed in a {self.what}; remove it")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -132,7 +155,7 @@ class _Builder:
             value = self._constructor.construct_object(node, deep=True)
         except ValueError:
             # Python refuses to convert integers of more than 4300 digits.
-            self.issue(node, path, "this number is too long to be a value in a case file")
+            self.issue(node, path, f"this number is too long to be a value in a {self.what}")
             return None
         if isinstance(value, str):
             bad = _CONTROL.search(value)
@@ -161,35 +184,47 @@ class _Builder:
         return result
 
 
-def parse_yaml(text: str, file: str = "<case>") -> tuple[Any, LineMap]:
-    """Parse YAML text into plain data and a key-path -> (line, column) map."""
+def _char_index(text: str, position: int) -> int:
+    """A reader error's position as an index into `text` (libyaml counts UTF-8 bytes)."""
+    if _BaseFast is yaml.SafeLoader:
+        return min(position, len(text))
+    return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+
+
+def parse_yaml(text: str, file: str = "<case>", what: str = "case file") -> tuple[Any, LineMap]:
+    """Parse YAML text into plain data and a key-path -> (line, column) map (`what`: for messages)."""
+    bad = _bad_character(text, file)
+    if bad is not None:
+        raise bad
     if "\t" in text:
         for number, row in enumerate(text.splitlines(), start=1):
             if "\t" in row[: len(row) - len(row.lstrip())]:
                 raise CaseValidationError(
                     [Issue(file, number, 1, "", "indent with spaces, not tabs")]
                 )
-    if _flow_depth(text) > MAX_DEPTH:
-        raise CaseValidationError(
-            [Issue(file, None, None, "", f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")]
-        )
+    deep = _too_deep(text)
+    if deep is not None:
+        raise CaseValidationError([Issue(file, *line_and_column(text, deep), "", _NESTED)])
     try:
         node = yaml.compose(text, Loader=_FastLoader)
     except RecursionError:
-        raise CaseValidationError(
-            [Issue(file, None, None, "", f"blocks are nested too deeply (more than {MAX_DEPTH} levels)")]
-        ) from None
+        raise CaseValidationError([Issue(file, None, None, "", _NESTED)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise CaseValidationError([Issue(file, line, col, "", f"not valid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:
+        # Not a MarkedYAMLError: it has a position, not a line. The scan above finds these
+        # first; this stays in case the two sets ever differ.
+        line, col = line_and_column(text, _char_index(text, exc.position))
+        raise CaseValidationError([Issue(file, line, col, "", f"not valid YAML: {exc.reason}")]) from None
     except yaml.YAMLError as exc:
         raise CaseValidationError([Issue(file, None, None, "", f"not valid YAML: {exc}")]) from None
     if node is None:
         raise CaseValidationError([Issue(file, 1, 1, "", "the file is empty")])
-    builder = _Builder(file)
+    builder = _Builder(file, what)
     data = builder.build(node, ())
     if builder.issues:
         raise CaseValidationError(builder.issues)
@@ -197,36 +232,5 @@ def parse_yaml(text: str, file: str = "<case>") -> tuple[Any, LineMap]:
 
 
 def read_text(path: Path) -> str:
-    """Read a case file as UTF-8 text, refusing huge or binary files."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _file_error(
-                name,
-                f"the file is {size / 1e6:.1f} MB; case files are limited to "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _file_error(name, "no such file") from None
-    except IsADirectoryError:
-        raise _file_error(name, "is a folder, not a case file") from None
-    except PermissionError:
-        raise _file_error(name, "permission denied") from None
-    return decode_bytes(raw, name)
-
-
-def decode_bytes(raw: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM), locating the first bad byte."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CaseValidationError(
-            [Issue(name, line, None, "", "the file is not UTF-8 text (binary data or another encoding)")]
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise CaseValidationError([Issue(name, line, None, "", "the file contains binary data (NUL bytes)")])
-    return text
+    """Read a case file as UTF-8 text, refusing what is not a regular file, huge or binary."""
+    return decode_bytes(read_file(path, "case file"), str(path))

@@ -189,7 +189,7 @@ def test_non_utf8_line_is_the_line_of_the_bad_byte() -> None:
     with pytest.raises(CaseValidationError) as info:
         decode_bytes(text, "latin1.yaml")
     assert info.value.issues == [
-        Issue("latin1.yaml", 9, None, "", "the file is not UTF-8 text (binary data or another encoding)")
+        Issue("latin1.yaml", 9, 9, "", "the file is not UTF-8 text (binary data or another encoding)")
     ]
 
 

@@ -10,7 +10,6 @@ import pytest
 from atc_timeline.errors import CaseValidationError
 from atc_timeline.readers.style_file import parse_style, read_style_bytes
 
-
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{child}: &{child} [{', '.join([f'*{parent}'] * 10)}]\n"
     for parent, child in zip("abcdef", "bcdefg", strict=True)

@@ -44,7 +44,7 @@ def test_a_valid_style_gives_its_fields_and_their_lines() -> None:
         ("text: \x07\n", "house.yaml:1:7: contains the control character U+0007; remove it"),
         ("- red\n", "house.yaml:1:1: a style file is a block of fields"),
         ("", "house.yaml:1:1: the file is empty"),
-        (ALIAS_BOMB, "house.yaml:7:1: g: the file expands to more than 200,000 values"),
+        (ALIAS_BOMB, "house.yaml:6:1: f: the file expands to more than 200,000 values"),
     ],
     ids=["duplicate", "duplicate-nested", "flow-nesting", "block-nesting", "dash-nesting", "tag",
          "bad-yaml", "control", "not-a-block", "empty", "alias-bomb"],

@@ -19,11 +19,27 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+def _check(path: Path) -> Any:
+    """The report on one case file, or on the case read from stdin for "-"."""
+    from atc_timeline.readers.yaml_case import Report, check_file, check_text
+
+    if str(path) != "-":
+        return check_file(path)
+    from atc_timeline.errors import CaseValidationError
+    from atc_timeline.readers.bounded import STDIN, read_stdin_text
+
+    try:
+        return check_text(read_stdin_text(), STDIN)
+    except CaseValidationError as exc:  # unreadable or not UTF-8: one located error
+        return Report(STDIN, None, tuple(exc.issues))
+
+
 @app.command()
 @handle_user_errors
 def validate(
     case_files: Annotated[
-        list[Path], typer.Argument(help="One or more YAML case files.", show_default=False)
+        list[Path],
+        typer.Argument(help="One or more YAML case files (- reads one from stdin).", show_default=False),
     ],
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors (exit 1).")] = False,
     fmt: Annotated[
@@ -36,9 +52,7 @@ def validate(
 
     Example: atc-timeline validate cases/*.yaml --strict
     """
-    from atc_timeline.readers.yaml_case import check_file
-
-    reports = [check_file(path) for path in case_files]
+    reports = [_check(path) for path in case_files]
     if fmt is OutputFormat.json:
         from atc_timeline.writers.findings import findings_json
 
@@ -83,7 +97,9 @@ class SummaryFormat(str, Enum):
 @app.command()
 @handle_user_errors
 def summary(
-    case_file: Annotated[Path, typer.Argument(help="The YAML case file.", show_default=False)],
+    case_file: Annotated[
+        Path, typer.Argument(help="The YAML case file (- reads it from stdin).", show_default=False)
+    ],
     fmt: Annotated[
         SummaryFormat,
         typer.Option("--format", "-f", help="table (for the terminal), markdown, csv or json."),
@@ -93,10 +109,9 @@ def summary(
 
     Example: atc-timeline summary cases/atc-2017-nivolumab-cabozantinib.yaml --format markdown
     """
-    from atc_timeline.readers.yaml_case import check_file
     from atc_timeline.writers import tables
 
-    report = check_file(case_file)
+    report = _check(case_file)
     print_issues(report.issues)
     if report.case is None:
         raise typer.Exit(1)

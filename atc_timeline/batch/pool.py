@@ -132,7 +132,7 @@ class _Pool:
                 self._give(worker)
             for index in range(len(jobs)):
                 while index not in self._results:
-                    self._collect()
+                    self._collect(index)
                 yield self._results.pop(index)
         except BaseException:
             # Ctrl-C (or a consumer that stopped reading): queued jobs are dropped and the
@@ -172,10 +172,11 @@ class _Pool:
         with contextlib.suppress(OSError):  # a dead worker: its sentinel tells
             worker.conn.send(None if index is None else (index, self._jobs[index]))
 
-    def _collect(self) -> None:
+    def _collect(self, awaited: int) -> None:
         """Wait for a worker to answer or die, and take what it gives."""
         busy = [worker for worker in self._workers if worker.index is not None]
-        if not busy:  # cannot happen: every given job is answered or its worker buried
+        if not busy:  # cannot happen (every job given is answered or its worker buried), but never hang
+            self._queue = iter([awaited, *(i for i in self._queue if i != awaited)])
             self._fail_queued("no worker process is left")
             return
         ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
@@ -373,8 +374,10 @@ def _sigint_deferred(forkserver: bool) -> Iterator[None]:
 
 def _helpers_running() -> tuple[bool, bool]:
     """Whether multiprocessing's fork server and resource tracker are already running."""
-    from multiprocessing import forkserver, resource_tracker
-
+    try:
+        from multiprocessing import forkserver, resource_tracker
+    except ImportError:  # a platform without them: nothing to stop
+        return True, True
     server = getattr(forkserver, "_forkserver", None)
     tracker = getattr(resource_tracker, "_resource_tracker", None)
     return getattr(server, "_forkserver_pid", None) is not None, getattr(tracker, "_fd", None) is not None
@@ -387,10 +390,12 @@ def _stop_helpers(before: tuple[bool, bool]) -> None:
     orphans and then zombies. Doubt: `_stop()` is private, but it is what CPython's own
     tests use, and it has been there since 3.8; without it nothing is stopped.
     """
+    server_was, tracker_was = before
+    if server_was and tracker_was:
+        return
     from multiprocessing import forkserver, resource_tracker
 
     with _sigint_deferred(forkserver=False):
-        server_was, tracker_was = before
         server = getattr(forkserver, "_forkserver", None)
         if not server_was and getattr(server, "_forkserver_pid", None) is not None:
             with contextlib.suppress(Exception):

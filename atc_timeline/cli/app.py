@@ -59,6 +59,10 @@ class _App(typer.Typer):
             _forget_caught_ctrl_c()
             _report(print, "interrupted", file=sys.stderr)
             raise SystemExit(130) from None
+        except OSError as exc:  # outside every command: --help or --version to a full disk
+            _silence(sys.stdout)
+            _report(print_error, os_error_message(exc, None if exc.filename else "<stdout>"))
+            raise SystemExit(1) from None
         except Exception as exc:  # outside every command: parsing the app's own options
             report_internal_error(exc)
             raise SystemExit(1) from None

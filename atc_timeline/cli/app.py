@@ -100,6 +100,8 @@ app = _App(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+BROKEN_PIPE = "<stdout>: the reader closed the pipe before all the output was written"
+
 
 @functools.cache
 def console(stderr: bool) -> Any:
@@ -159,9 +161,9 @@ def run_guarded(call: Callable[[], Any]) -> Any:
     """Run a command inside the error boundary every command shares.
 
     A problem the user can fix (a CaseError, an OptionError, a read or write the system
-    refused) ends as `file: plain message` on stderr and exit 1; Ctrl-C as "interrupted"
-    and 130; a reader that closed our stdout (`| head`) quietly with 1. Anything else is a
-    bug of ours: one line saying so and how to see the traceback (exit 1).
+    refused, a reader that closed our stdout) ends as `file: plain message` on stderr and
+    exit 1; Ctrl-C as "interrupted" and 130. Anything else is a bug of ours: one line saying
+    so and how to see the traceback (exit 1).
     """
     try:
         try:
@@ -177,10 +179,11 @@ def run_guarded(call: Callable[[], Any]) -> Any:
         _report(console(True).print, "interrupted", highlight=False)
         raise typer.Exit(130) from None
     except BrokenPipeError:
-        # The reader of our output went away (`atc-timeline schema | head -c1`): nothing is
-        # wrong, and nothing more can be said there. Why /dev/null: Python flushes stdout
+        # The reader of our output went away (`atc-timeline schema | head -c1`): the output
+        # was cut short, so exit 1 and say so, once. Why /dev/null: Python flushes stdout
         # again at exit, and that would fail with "Exception ignored ... BrokenPipeError".
         _silence(sys.stdout)
+        _report(print_error, BROKEN_PIPE)
         raise typer.Exit(1) from None
     except OptionError as exc:
         _report(print_error, f"{flag(exc.option)}: {exc}")

@@ -70,3 +70,27 @@ class OptionError(CaseError):
     def __init__(self, option: str, message: str) -> None:
         super().__init__(message)
         self.option = option
+
+
+# Set to 1 (or pass `atc-timeline --debug`) to see the traceback of an internal error.
+DEBUG_ENV = "ATC_TIMELINE_DEBUG"
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """One line for a bug of ours: what broke, that it is a bug, and how to see its traceback."""
+    lines = str(exc).strip().splitlines()
+    what = type(exc).__name__ + (f": {lines[0][:200]}" if lines else "")
+    return (
+        f"internal error in atc-timeline ({what}); this is a bug, please report it. "
+        f"To see the traceback, run atc-timeline --debug ... or set {DEBUG_ENV}=1"
+    )
+
+
+def os_error_message(exc: OSError, name: str | None = None) -> str:
+    """`file: plain message` for a failed read or write ('out.png: permission denied')."""
+    where = name or exc.filename
+    text = exc.strerror or str(exc) or type(exc).__name__
+    text = text[:1].lower() + text[1:]
+    if exc.filename2 is not None:
+        text += f" ({exc.filename2})"
+    return f"{where}: {text}" if where is not None else text

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from traceback import format_exception
 from typing import Any
 
 import pandas as pd
@@ -21,12 +22,12 @@ from matplotlib.figure import Figure
 from atc_timeline.case.model import Case
 from atc_timeline.draw.figure import draw_timeline
 from atc_timeline.draw.themes import LIGHT, Theme, theme_named
-from atc_timeline.errors import CaseError, OptionError
+from atc_timeline.errors import CaseError, OptionError, internal_error_message, os_error_message
 from atc_timeline.events.normalize import case_context, normalize_events
 from atc_timeline.layout import Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.mpl.measure import make_measure
 from atc_timeline.options import MAX_JOURNAL_HEIGHT, ChartOptions, check_time_zero
-from atc_timeline.readers.yaml_case import check_file, check_text, load_case
+from atc_timeline.readers.yaml_case import Report, check_file, check_text, load_case
 from atc_timeline.results import Result
 from atc_timeline.writers.atomic import write_atomic
 from atc_timeline.writers.figure_bytes import figure_to_bytes
@@ -203,40 +204,98 @@ def render_file(
     """Check one case file ("-": `text`, read from stdin), draw it once, write each (format, path).
 
     Every output is written atomically; a target "-" comes back as the result's stdout bytes.
-    Problems come back in the result, never raised: one bad file must not stop a batch.
+    Problems come back in the result, never raised (a bug of ours too, as an internal error
+    with its traceback): one bad file must not stop a batch. Only Ctrl-C and other
+    BaseExceptions go through.
     """
     started = time.perf_counter()
-    name = "<stdin>" if source == "-" else source
-    report = check_text(text or "", name) if source == "-" else check_file(source)
-    notes = [str(issue) for issue in report.warnings]
+    try:
+        name = "<stdin>" if source == "-" else str(source)
+        report = check_text(text or "", name) if source == "-" else check_file(source)
+    except Exception as exc:
+        return _failure(str(source), exc, started)
+    result = render_checked(report, targets, options, theme, source=source, text=text, started=started)
+    return result if result.input == name else replace(result, input=name)  # the name as given
+
+
+def render_checked(
+    report: Report,
+    targets: Sequence[tuple[str, str]],
+    options: ChartOptions | None = None,
+    theme: Theme = LIGHT,
+    *,
+    source: str | None = None,
+    text: str | None = None,
+    started: float | None = None,
+) -> Result:
+    """render_file for a case file already checked (`report`); never raises either.
+
+    `source` and `text` are what render_file takes (default: the report's file), read again
+    only to locate identifier-like text when de-identifying.
+    """
+    started = time.perf_counter() if started is None else started
+    name = report.file
+    source = name if source is None else source
     if report.case is None:
-        error = "\n".join(str(issue) for issue in report.errors)
-        return Result(name, status="failed", error=error, warnings=tuple(notes), milliseconds=_ms(started))
+        return Result.refused(name, report, _ms(started))
     written: list[str] = []
-    stdout = None
+    notes = [str(issue) for issue in report.warnings]
     try:
         glyphs = missing_glyph_warning(report.case, theme)
         if glyphs:
             notes.append(glyphs)
         if options is not None and options.deidentify:
             notes.extend(_identifier_notes(report.case, options, name, source, text))
-        chart = Chart(report.case, options, theme)
-        with warnings.catch_warnings():
-            # Missing glyphs were reported above, once, with the fix; matplotlib's own
-            # per-glyph warnings would only repeat it.
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            for fmt, target in targets:
-                data = chart.to_bytes(fmt)
-                if target == "-":
-                    stdout = data
-                else:
-                    write_atomic(target, data)
-                    written.append(target)
-    except OptionError as exc:  # e.g. a time zero this case does not have
-        return Result(name, tuple(written), "failed", f"{name}: {exc}", tuple(notes), _ms(started))
-    except CaseError as exc:
-        return Result(name, tuple(written), "failed", str(exc), tuple(notes), _ms(started))
+        stdout = _draw_and_write(report.case, targets, options, theme, written)
+    except Exception as exc:
+        return _failure(name, exc, started, tuple(written), tuple(notes))
     return Result(name, tuple(written), warnings=tuple(notes), milliseconds=_ms(started), stdout=stdout)
+
+
+def _failure(
+    name: str, exc: Exception, started: float, written: tuple[str, ...] = (), notes: tuple[str, ...] = ()
+) -> Result:
+    """The failed result for an exception: a plain message, or an internal error with its traceback."""
+    trace = ""
+    if isinstance(exc, OptionError):  # e.g. a time zero this case does not have
+        error = f"{name}: {exc}"
+    elif isinstance(exc, CaseError):
+        error = str(exc)
+    elif isinstance(exc, OSError):  # a read or write the system refused (full disk, read-only folder)
+        error = os_error_message(exc, None if exc.filename else name)
+    else:  # a bug of ours in one case: that case fails, with the traceback kept for --debug
+        error = f"{name}: {internal_error_message(exc)}"
+        trace = "".join(format_exception(type(exc), exc, exc.__traceback__))
+    return Result(name, written, "failed", error, notes, _ms(started), traceback=trace)
+
+
+def _draw_and_write(
+    case: Case,
+    targets: Sequence[tuple[str, str]],
+    options: ChartOptions | None,
+    theme: Theme,
+    written: list[str],
+) -> bytes | None:
+    """Draw the case once and write each target (adding it to `written`); stdout bytes or None."""
+    chart = Chart(case, options, theme)
+    stdout = None
+    with warnings.catch_warnings():
+        # Missing glyphs were reported above, once, with the fix; matplotlib's own
+        # per-glyph warnings would only repeat it.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        for fmt, target in targets:
+            data = chart.to_bytes(fmt)
+            if target == "-":
+                stdout = data
+            else:
+                try:
+                    write_atomic(target, data)
+                except OSError as exc:
+                    # A write into an open file names no file: say which output it was.
+                    exc.filename = exc.filename or target
+                    raise
+                written.append(target)
+    return stdout
 
 
 def _identifier_notes(

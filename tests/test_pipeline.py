@@ -131,3 +131,38 @@ def test_help_on_the_library_calls_reads():
         assert max(len(line) for line in text.splitlines()) < 200, text
         assert len(text) < 3000, text
         assert "BarStyle(" not in text, "a Theme shows by name, not as every colour it holds"
+
+
+def test_render_file_turns_a_bug_into_a_failed_result_with_its_traceback(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("injected bug")
+
+    monkeypatch.setattr(pipeline, "normalize_events", broken)
+    result = render_file(str(FOUNDING), [("png", str(tmp_path / "c.png"))], ChartOptions(dpi=30))
+    assert result.status == "failed"
+    assert result.error.startswith(f"{FOUNDING}: internal error in atc-timeline (ZeroDivisionError: injected")
+    assert "--debug" in result.error
+    assert "\n" not in result.error
+    assert "Traceback (most recent call last)" in result.traceback
+    assert "traceback" not in result.record(), "the summary stays plain"
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_render_file_names_the_output_a_refused_write_was_for(tmp_path, monkeypatch):
+    def full_disk(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "write_atomic", full_disk)
+    target = str(tmp_path / "c.png")
+    result = render_file(str(FOUNDING), [("png", target)], ChartOptions(dpi=30))
+    assert (result.status, result.error) == ("failed", f"{target}: no space left on device")
+    assert result.traceback == "", "a full disk is no bug of ours"
+
+
+def test_render_file_lets_ctrl_c_through(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "check_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render_file(str(FOUNDING), [("png", "-")])

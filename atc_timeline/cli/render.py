@@ -13,7 +13,15 @@ from typing import Annotated, Any
 
 import typer
 
-from atc_timeline.cli.app import app, console, handle_user_errors, print_error, print_warning
+from atc_timeline.cli.app import (
+    app,
+    console,
+    debug_wanted,
+    handle_user_errors,
+    print_error,
+    print_traceback,
+    print_warning,
+)
 from atc_timeline.errors import CaseError, OptionError
 
 
@@ -180,12 +188,22 @@ def _is_folder(output: str) -> bool:
 
 
 def _print_result(result: Any, quiet: bool) -> None:
-    """A result's warnings (unless quiet) and errors on stderr."""
+    """A result's warnings (unless quiet) and errors on stderr (an internal error's traceback
+    first, with --debug)."""
     if not quiet:
         for message in result.warnings:
             print_warning(message)
     if result.status == "failed":
+        if result.traceback and debug_wanted():
+            print_traceback(result.traceback)
         print_error(result.error)
+
+
+def _check(source: str, stdin_text: str | None) -> Any:
+    """The case file's check (readers only: no drawing stack)."""
+    from atc_timeline.readers.yaml_case import check_file, check_text
+
+    return check_text(stdin_text or "", "<stdin>") if source == "-" else check_file(source)
 
 
 def _render_one(
@@ -207,12 +225,19 @@ def _render_one(
         key = stamps.key(source, fmt)
         if key is not None and stamps.is_current(target, key):
             if not quiet:
-                console(True).print(f"{target} is up to date (skipped)", highlight=False, soft_wrap=True)
+                console(True).print(f"{target} is up to date (skipped)", markup=False, soft_wrap=True)
             return
-    from atc_timeline.pipeline import render_file
+    # Check first, then import the drawing stack (~0.5 s): a bad file is refused at once.
+    report = _check(source, stdin_text)
+    if report.case is None:
+        from atc_timeline.results import Result
+
+        _print_result(Result.refused(report.file, report), quiet)
+        raise typer.Exit(1)
+    from atc_timeline.pipeline import render_checked
 
     options = _chart_options(choices)
-    result = render_file(source, [(fmt, target)], options, make_theme(), stdin_text)
+    result = render_checked(report, [(fmt, target)], options, make_theme(), source=source, text=stdin_text)
     _print_result(result, quiet)
     if result.status == "failed":
         raise typer.Exit(1)
@@ -224,7 +249,7 @@ def _render_one(
     if key is not None and stamps.record(target, source, fmt, key):
         stamps.save()
     if not quiet:
-        console(True).print(f"wrote {target}", highlight=False, soft_wrap=True)
+        console(True).print(f"wrote {target}", markup=False, soft_wrap=True)
 
 
 def _render_batch(
@@ -276,7 +301,7 @@ def _render_batch(
                                 stamps.record(target, job.source, fmt, key)
                     if not quiet and summary is None:
                         for path in result.outputs:
-                            console(False).print(path, highlight=False, soft_wrap=True)
+                            console(False).print(path, markup=False, soft_wrap=True)
                 if progress is not None:
                     progress.advance(counts)
     finally:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -124,82 +119,3 @@ def test_every_format_is_byte_identical_in_process_across_processes_and_jobs(tmp
     for (stem, fmt), expected in in_process.items():
         for name, out in runs.items():
             assert (out / f"{stem}.{fmt}").read_bytes() == expected, f"{stem}.{fmt} differs in {name}"
-
-
-PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
-
-
-def _processes_in_session(session: int) -> list[str]:
-    """Every live process whose process group or session is `session` (from /proc/*/stat)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError):
-            text = stat.read_text()
-            fields = text[text.rindex(")") + 2 :].split()  # state ppid pgrp session ...
-            if session in (int(fields[2]), int(fields[3])):
-                found.append(text[: text.rindex(")") + 1])
-    return found
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
-@pytest.mark.parametrize("presses", [1, 2])
-def test_ctrl_c_leaves_complete_files_and_no_workers(tmp_path, presses):
-    """Ctrl-C in a terminal: SIGINT to the whole process group, workers included.
-
-    Once: queued charts are dropped and the ones being drawn are finished. Twice: the workers
-    are stopped at once and their temporary files removed.
-    """
-    folder = tmp_path / "cases"
-    folder.mkdir()
-    copies = []
-    for i in range(32):
-        copy = folder / f"case-{i:02d}.yaml"
-        copy.write_bytes(CASES[i % len(CASES)].read_bytes())
-        copies.append(str(copy))
-    out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "atc_timeline", "render", *copies, "-o", f"{out}/", "--jobs", "2",
-         "-q", "--skip-unchanged"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not (out.is_dir() and any(out.glob("*.png"))):
-            assert proc.poll() is None, proc.communicate()[1].decode()
-            assert time.monotonic() < deadline, "no chart was written"
-            time.sleep(0.02)
-        os.killpg(proc.pid, signal.SIGINT)
-        if presses == 2:
-            time.sleep(0.1)  # while the charts being drawn are finished (about a second)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:  # only on failure: never leave the batch running
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-    # A second Ctrl-C landing after the message ends Python by the signal itself, which a
-    # shell reports as 130 too.
-    assert proc.returncode in (130, -signal.SIGINT)
-    assert stderr.decode().strip() == "interrupted", "a short message and no traceback"
-    charts = sorted(p for p in out.iterdir() if p.name != ".atc-timeline-stamps.json")
-    assert charts, "the chart seen before Ctrl-C is still there"
-    assert len(charts) < len(copies), "the batch stopped early"
-    assert [p.suffix for p in charts] == [".png"] * len(charts), f"partial files left: {charts}"
-    for chart in charts:
-        data = chart.read_bytes()
-        assert data.startswith(PNG_START), chart
-        assert data.endswith(PNG_END), chart
-    # Results that reached the parent before Ctrl-C are stamped (a re-run resumes); perhaps none.
-    manifest = out / ".atc-timeline-stamps.json"
-    stamped = json.loads(manifest.read_text())["outputs"] if manifest.exists() else {}
-    assert set(stamped) <= {p.name for p in charts}
-
-    deadline = time.monotonic() + 5
-    while _processes_in_session(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _processes_in_session(proc.pid) == [], "no worker outlives the batch"

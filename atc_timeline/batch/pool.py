@@ -8,7 +8,6 @@ alone, and a new worker takes over the rest.
 from __future__ import annotations
 
 import contextlib
-import glob
 import multiprocessing
 import os
 import signal
@@ -16,7 +15,6 @@ import threading
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from traceback import format_exc
 from typing import TYPE_CHECKING, Any
 
@@ -331,10 +329,10 @@ def _how(exitcode: int | None) -> str:
 
 def _remove_temporary(job: Job) -> None:
     """Remove the temporary files an unfinished write of this job left."""
+    from atc_timeline.writers.atomic import temporary_files
+
     for _, target in job.targets:
-        path = Path(target)
-        # The names atomic.write_atomic gives its temporary files.
-        for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        for tmp in temporary_files(target):
             tmp.unlink(missing_ok=True)
 
 

@@ -22,6 +22,7 @@ from atc_timeline.cli.app import (
     print_traceback,
     print_warning,
 )
+from atc_timeline.cli.stdout import write_stdout
 from atc_timeline.errors import CaseError, OptionError
 
 
@@ -242,8 +243,6 @@ def _render_one(
     if result.status == "failed":
         raise typer.Exit(1)
     if result.stdout is not None:
-        from atc_timeline.cli.stdout import write_stdout
-
         write_stdout(result.stdout)
         return
     if key is not None and stamps.record(target, source, fmt, key):
@@ -301,7 +300,7 @@ def _render_batch(
                                 stamps.record(target, job.source, fmt, key)
                     if not quiet and summary is None:
                         for path in result.outputs:
-                            console(False).print(path, markup=False, soft_wrap=True)
+                            write_stdout(path + "\n")
                 if progress is not None:
                     progress.advance(counts)
     finally:
@@ -311,7 +310,7 @@ def _render_batch(
             # Also after Ctrl-C: what was finished stays stamped, so a re-run resumes.
             stamps.save()
     if summary == "json":
-        print(json.dumps(records, indent=2, ensure_ascii=False))
+        write_stdout(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
     elif not quiet:
         done = f"{counts['ok']} rendered, "
         if stamps is not None:

@@ -25,6 +25,7 @@ class Job:
     text: str | None = None
     keys: tuple[str, ...] = ()  # stamp key of each target (--skip-unchanged); "" for none
     current: tuple[str, ...] = ()  # outputs already up to date, left alone
+    error: str | None = None  # why the input cannot be drawn, known before drawing (bad stdin)
 
     @property
     def skipped(self) -> bool:
@@ -41,6 +42,7 @@ def plan_jobs(
     theme: str = "light",
     stdin_text: str | None = None,
     protected: Protected | None = None,
+    stdin_error: str | None = None,
 ) -> list[Job]:
     """Output paths for every input and format.
 
@@ -66,7 +68,10 @@ def plan_jobs(
             check_target(target, protected, "output_pattern")
             seen[target] = source
             targets.append((fmt, target))
-        jobs.append(Job(source, tuple(targets), stdin_text if source == "-" else None))
+        if source == "-":
+            jobs.append(Job(source, tuple(targets), stdin_text, error=stdin_error))
+        else:
+            jobs.append(Job(source, tuple(targets)))
     return jobs
 
 

@@ -37,6 +37,8 @@ MAX_DEATHS_IN_A_ROW = 5
 
 def run_job(job: Job, options: ChartOptions | None = None, theme: Theme = LIGHT) -> Result:
     """One job through the render chain: check, draw once, write each format atomically."""
+    if job.error is not None:  # e.g. stdin that was not UTF-8: this input fails, the rest go on
+        return Result(_name(job), status="failed", error=job.error)
     try:
         from atc_timeline.pipeline import render_file
     except Exception as exc:  # a broken install: every job fails, none raises

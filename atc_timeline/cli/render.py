@@ -123,7 +123,15 @@ def render(
     formats = [f.strip().lower() for f in (fmt or "").split(",") if f.strip()]
     from atc_timeline.readers.bounded import read_stdin_text
 
-    stdin_text = read_stdin_text() if "-" in case_files else None
+    single = len(case_files) == 1 and len(formats) <= 1 and not (output and _is_folder(output))
+    stdin_text = stdin_error = None
+    if "-" in case_files:
+        try:
+            stdin_text = read_stdin_text()
+        except CaseError as exc:
+            if single:
+                raise
+            stdin_error = str(exc)  # in a batch, only this input fails
     stamps = None
     if skip_unchanged:
         from atc_timeline.batch.stamps import Stamps
@@ -132,7 +140,6 @@ def render(
         # and building it imports the drawing stack, which a run that skips everything avoids.
         style_digest = None if style_bytes is None else hashlib.sha256(style_bytes).hexdigest()
         stamps = Stamps({"options": choices, "theme": theme, "style": style_digest})
-    single = len(case_files) == 1 and len(formats) <= 1 and not (output and _is_folder(output))
     from atc_timeline.batch.targets import Protected, check_target
 
     # Never written onto: the case files, the house style, a file redirected to stdin.
@@ -151,7 +158,9 @@ def render(
     from atc_timeline.batch.plan import plan_jobs
 
     formats = formats or ["png"]
-    planned = plan_jobs(case_files, Path(output), formats, output_pattern, size, theme, stdin_text, protected)
+    planned = plan_jobs(
+        case_files, Path(output), formats, output_pattern, size, theme, stdin_text, protected, stdin_error
+    )
     _make_folder(output)
     _render_batch(planned, Path(output), formats, choices, make_theme, jobs, quiet, summary, stamps)
 

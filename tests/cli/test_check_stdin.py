@@ -41,3 +41,19 @@ def test_non_utf8_stdin_is_a_located_error() -> None:
     assert "<stdin>:3" in done.stderr
     assert "not UTF-8" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_bad_stdin_in_a_batch_fails_alone(tmp_path) -> None:
+    import json
+
+    done = _run(
+        "render", "-", str(FOUNDING), "-o", f"{tmp_path}/", "--jobs", "1", "--summary", "json",
+        stdin=b"schema: atc-timeline/1\ncase:\n  title: caf\xe9\n",
+    )
+    assert done.returncode == 1
+    records = {r["input"]: r for r in json.loads(done.stdout)}
+    assert records["<stdin>"]["status"] == "failed"
+    assert "<stdin>:3:13: the file is not UTF-8" in records["<stdin>"]["error"]
+    assert records[str(FOUNDING)]["status"] == "ok"
+    assert (tmp_path / f"{FOUNDING.stem}.png").stat().st_size > 10_000
+    assert not (tmp_path / "stdin.png").exists()

@@ -246,10 +246,21 @@ def render_checked(
             notes.append(glyphs)
         if options is not None and options.deidentify:
             notes.extend(_identifier_notes(report.case, options, name, source, text))
+        _refuse_writing_onto(source, targets)
         stdout = _draw_and_write(report.case, targets, options, theme, written)
     except Exception as exc:
         return _failure(name, exc, started, tuple(written), tuple(notes))
     return Result(name, tuple(written), warnings=tuple(notes), milliseconds=_ms(started), stdout=stdout)
+
+
+def _refuse_writing_onto(source: str, targets: Sequence[tuple[str, str]]) -> None:
+    """OptionError if a target is the case file itself (the command line checks this earlier)."""
+    from atc_timeline.batch.targets import Protected, check_target
+
+    protected = Protected([source])
+    for _, target in targets:
+        if target != "-":
+            check_target(target, protected)
 
 
 def _failure(

@@ -166,3 +166,17 @@ def test_render_file_lets_ctrl_c_through(monkeypatch):
     monkeypatch.setattr(pipeline, "check_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         render_file(str(FOUNDING), [("png", "-")])
+
+
+def test_render_file_never_writes_onto_its_case_file(tmp_path) -> None:
+    from atc_timeline.pipeline import render_file
+
+    case = tmp_path / "case.yaml"
+    case.write_bytes(FOUNDING.read_bytes())
+    link = tmp_path / "link.png"
+    link.symlink_to(case)
+    for target in (case, link):
+        result = render_file(str(case), [("png", str(target))])
+        assert result.status == "failed"
+        assert "would replace it" in result.error
+    assert case.read_bytes() == FOUNDING.read_bytes()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from atc_timeline.batch.stamps import MANIFEST
 from atc_timeline.errors import CaseError, OptionError
-from atc_timeline.writers.atomic import check_name
+from atc_timeline.writers.atomic import check_name, check_replaceable
 
 FIELDS = ("stem", "format", "size", "theme")
 _PLAIN = ", ".join(f"{{{name}}}" for name in FIELDS)
@@ -120,6 +120,7 @@ def check_target(target: str | Path, protected: Protected, option: str = "output
             "choose another output name",
         )
     try:
+        check_replaceable(target)
         check_name(target)
     except CaseError as exc:  # say which setting gave the name
         raise OptionError(option, str(exc)) from None

@@ -6,6 +6,7 @@ import contextlib
 import glob
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,31 @@ def check_name(path: str | Path) -> None:
         )
 
 
+_KINDS = {
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def check_replaceable(path: str | Path) -> None:
+    """Refuse a target that exists but is not a regular file (a device, a pipe, a folder).
+
+    Why: the rename that makes a write atomic would replace the device or pipe itself; run as
+    root, `-o /dev/null` would turn the system's /dev/null into a PNG.
+    """
+    try:
+        found = os.stat(path)  # through a symbolic link: what it points to is what is written
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(found.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
+        hint = "; to write to stdout, use -o -" if kind != "a folder" else "; name a file to write"
+        raise CaseError(f"{path}: is {kind}, not a file a chart can replace{hint}")
+
+
 def _prefix(path: Path, most: int) -> str:
     """The start of the temporary file's name: the target's own name, or a short form of it.
 
@@ -76,12 +102,14 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     CaseError naming the file; an existing file at `path` is then left as it was.
     """
     path = Path(path)
+    check_replaceable(path)
+    if os.path.islink(path):
+        # Write what the link points to, and keep the link (as writing the file in place would).
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     # os.path.isdir, not Path.is_dir: that one raises for a name too long (Python 3.11).
     if not os.path.isdir(directory):
         raise CaseError(f"{path}: the folder {directory} does not exist")
-    if os.path.isdir(path):
-        raise CaseError(f"{path}: is a folder; name a file to write")
     check_name(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=_prefix(path, name_max(directory)), suffix=".tmp", dir=directory)

@@ -128,3 +128,32 @@ def test_temporary_files_finds_what_a_killed_write_left_and_nothing_else(tmp_pat
     left = temporary_files(target)
     assert len(left) == 1
     assert left != temporary_files(other)
+
+
+def test_a_device_or_a_pipe_is_never_replaced(tmp_path) -> None:
+    import stat
+
+    pipe = tmp_path / "chart.png"
+    os.mkfifo(pipe)
+    with pytest.raises(CaseError, match="is a named pipe, not a file a chart can replace"):
+        write_atomic(pipe, b"png")
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    device = tmp_path / "null.png"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    with pytest.raises(CaseError, match="is a device"):
+        write_atomic(device, b"png")
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    assert set(tmp_path.iterdir()) == {pipe, device}  # no temporary file left
+
+
+def test_a_link_to_a_file_is_written_through_and_kept(tmp_path) -> None:
+    real = tmp_path / "real.png"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.png"
+    link.symlink_to(real)
+    write_atomic(link, b"new")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"

@@ -33,6 +33,7 @@ import os
 import random
 import selectors
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -881,12 +882,61 @@ def hostile_scenarios(work: Path) -> list[tuple[str, str, str]]:
         code, err, _ = _cli("render", str(good), "-o", f"{stamps}/", "--skip-unchanged", "--jobs", "1")
         judge(f"corrupt stamp manifest {junk[:12]!r}", code, err, expect=(0,))
 
+    # Outputs that are not files: the rename of an atomic write would replace them.
+    node = work / "node.png"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError:
+        node = None
+    if node is not None:
+        judge("a device node as the output", *_cli("render", str(good), "-o", str(node))[:2])
+        if not stat.S_ISCHR(os.lstat(node).st_mode):
+            results[-1] = ("a device node as the output", "lost", "the device was replaced")
+    out_fifo = work / "out.png"
+    os.mkfifo(out_fifo)
+    judge("a named pipe as the output", *_cli("render", str(good), "-o", str(out_fifo), timeout=8)[:2])
+    if not stat.S_ISFIFO(os.lstat(out_fifo).st_mode):
+        results[-1] = ("a named pipe as the output", "lost", "the pipe was replaced")
+    judge("an output under a file", *_cli("render", str(good), "-o", str(good / "x.png"))[:2])
+    loop = work / "loop.yaml"
+    loop.symlink_to(loop)
+    judge("a symbolic link loop as the case file", *_cli("validate", str(loop))[:2])
+    dangling = work / "dangling.yaml"
+    dangling.symlink_to(work / "nowhere.yaml")
+    judge("a dangling link as the case file", *_cli("render", str(dangling))[:2])
+    with open("/dev/full", "wb") as full:
+        code, err, _ = _cli(
+            "render",
+            str(good),
+            str(second),
+            "-o",
+            f"{work / 'full-summary'}/",
+            "--jobs",
+            "1",
+            "--summary",
+            "json",
+            stdout=full,
+        )
+        judge("--summary json into a full stdout", code, err)
+    manifest_folder = work / "manifest-folder"
+    (manifest_folder / ".atc-timeline-stamps.json").mkdir(parents=True)
+    judge(
+        "a folder in the stamp manifest's place",
+        *_cli("render", str(good), "-o", f"{manifest_folder}/", "--skip-unchanged", "--jobs", "1")[:2],
+        expect=(0, 1),
+    )
+    with open(work / "latin1.yaml", "rb") as handle:
+        code, err, _ = _cli("render", "-", str(good), "-o", f"{work / 'mixed'}/", "--jobs", "1", stdin=handle)
+    judge("non-UTF-8 stdin in a batch", code, err, expect=(1,))
+    if not (work / "mixed" / "good.png").exists():
+        results[-1] = ("non-UTF-8 stdin in a batch", "internal", "the good case was not drawn")
+
     # Signals: Ctrl-C at several moments of a parallel batch must exit 130 and leave no .tmp.
     many = work / "many"
     many.mkdir()
     for index in range(8):
         shutil.copy(good, many / f"c{index}.yaml")
-    for delay in (0.2, 0.6, 1.0, 2.0):
+    for delay in (0.2, 0.6, 1.0, 2.0, 3.0):
         out = work / f"sig{delay}"
         proc = subprocess.Popen(
             [
@@ -909,6 +959,10 @@ def hostile_scenarios(work: Path) -> list[tuple[str, str, str]]:
         time.sleep(delay)
         if proc.poll() is None:
             os.kill(proc.pid, 2)
+            if delay >= 1.0:  # a second Ctrl-C: stop the charts being drawn at once
+                time.sleep(0.1)
+                if proc.poll() is None:
+                    os.kill(proc.pid, 2)
         try:
             _, err_bytes = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:

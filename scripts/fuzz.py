@@ -297,12 +297,27 @@ def _get(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
-def _odd_string(rng: random.Random) -> str:
-    parts = [rng.choice(ODD_TEXT) for _ in range(rng.randint(1, 4))]
+# What a case may hold: the odd text without the characters that are refused by design.
+DRAWABLE = [
+    t
+    for t in ODD_TEXT
+    if not any(
+        (ord(c) < 32 and c not in "\t")
+        or 0x7F <= ord(c) <= 0x9F
+        or 0xD800 <= ord(c) <= 0xDFFF
+        or c in "\ufffe\uffff"
+        for c in t
+    )
+]
+
+
+def _odd_string(rng: random.Random, drawable: bool = False) -> str:
+    pool = DRAWABLE if drawable else ODD_TEXT
+    parts = [rng.choice(pool) for _ in range(rng.randint(1, 4))]
     if rng.random() < 0.5:
         parts.insert(rng.randint(0, len(parts)), rng.choice(["Nivolumab", "MRI", "PD", "40 mg"]))
     text = "".join(parts)
-    return text * rng.choice([1, 1, 1, 3, 40])
+    return text * rng.choice([1, 1, 1, 3, 40 if not drawable else 12])
 
 
 def mutate_data(data: Any, rng: random.Random) -> Any:
@@ -409,11 +424,17 @@ def make_input(rng: random.Random, seeds: list[tuple[str, Any]]) -> tuple[str, s
             "status",
             "response",
             "kind",
+            "schedule",
+            "action",
+            "suspect",
+            "schema",
         )
+        and "codes" not in p
+        and "suspects" not in p
     ]
     for path in rng.sample(strings, min(len(strings), rng.randint(1, 6))):
         parent = _get(copy, path[:-1])
-        parent[path[-1]] = _odd_string(rng)
+        parent[path[-1]] = _odd_string(rng, drawable=rng.random() < 0.8)
     return "unicode", _yaml_dump(copy)
 
 

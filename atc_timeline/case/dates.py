@@ -22,6 +22,12 @@ DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?$"
 # convention we chose, a half month for month precision and a quarter for year precision.
 _QUALIFIER_SLACK = {"day": 7, "month": 15, "year": 91}
 
+# The years a chart can show. Why: pandas keeps dates as nanoseconds (1677-09-21 to
+# 2262-04-11) and the axis pads the follow-up on both sides; these bounds leave room for
+# that and cover every patient a case file can describe (future dates are refused anyway).
+MIN_YEAR = 1800
+MAX_YEAR = 2200
+
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -34,6 +40,12 @@ class PartialDate:
     day: int | None = None
     approximate: bool = False
     uncertain: bool = False
+
+    def __post_init__(self) -> None:
+        # Why here too: a PartialDate made in Python must hold what parse_date checks.
+        problem = date_problem(self.year, self.month, self.day)
+        if problem is not None:
+            raise ValueError(f"'{self.iso()}' {problem}")
 
     @property
     def precision(self) -> Precision:
@@ -124,6 +136,28 @@ def _safe_add(day: dt.date, delta: dt.timedelta) -> dt.date:
         return dt.date.min if delta.days < 0 else dt.date.max
 
 
+def looks_like_date(value: object) -> bool:
+    """Whether `value` is written as a date (2017, 2017-10, 2017-08-30~), possible or not."""
+    return isinstance(value, str) and _DATE_RE.match(value.strip()) is not None
+
+
+def date_problem(year: int, month: int | None, day: int | None) -> str | None:
+    """Why year, month and day make no date a chart can show (to follow the date), or None."""
+    if year == 0:
+        return "is not a date: year 0 does not exist"
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"is outside the years a chart can show ({MIN_YEAR} to {MAX_YEAR})"
+    if month is None:
+        return None if day is None else "is not a date: a day needs a month"
+    if not 1 <= month <= 12:
+        return f"is not a date: there is no month {month}"
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return f"does not exist: {_MONTH_ABBR[month - 1]} {year} has {last} days"
+    return None
+
+
 def parse_date(value: object) -> PartialDate:
     """Parse '2017', '2017-10', '2017-08-30' (+ optional ~ ? %) into a PartialDate.
 
@@ -149,16 +183,9 @@ def parse_date(value: object) -> PartialDate:
     year = int(match["year"])
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
-    if year < 1:
-        raise ValueError(f"'{value}' is not a date: year 0 does not exist")
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"'{value}' is not a date: there is no month {month}")
-    if month is not None and day is not None:
-        last = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= last:
-            raise ValueError(
-                f"'{value}' does not exist: {_MONTH_ABBR[month - 1]} {year} has {last} days"
-            )
+    problem = date_problem(year, month, day)
+    if problem is not None:
+        raise ValueError(f"'{value}' {problem}")
     qual = match["qual"] or ""
     return PartialDate(
         year=year,

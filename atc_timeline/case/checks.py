@@ -49,6 +49,7 @@ def check_case(
         *_references(case),
         *_lanes(case),
         *_follow_up(case),
+        *_after_death(case),
         *_dates(case, today),
         *_radiotherapy(case),
         *_scripts(case),
@@ -201,9 +202,21 @@ def _references(case: Case) -> Iterator[Finding]:
         yield ("diagnosis",), "nothing is dated: give diagnosis.date or at least one event", "error"
 
 
+def _after_death(case: Case) -> Iterator[Finding]:
+    """Any date of the case after the death: an end, a dose phase or a metastasis too."""
+    death = case.patient.death_date
+    if death is None:
+        return
+    for path, value in _all_dates(case):
+        # The cut-off after death is a warning (_dates); a diagnosis after it has its own message.
+        if path[0] in ("case", "patient") or path == ("diagnosis", "date"):
+            continue
+        if value.lower() > death.upper():
+            yield path, f"{value.iso()} is after the patient's death on {death.iso()}", "error"
+
+
 def _follow_up(case: Case) -> Iterator[Finding]:
     cutoff = case.case.data_cutoff
-    death = case.patient.death_date
     for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             for field in ("date", "start"):
@@ -215,12 +228,6 @@ def _follow_up(case: Case) -> Iterator[Finding]:
                         (section, index, field),
                         f"{value.iso()} is after the data cut-off {cutoff.iso()}",
                         "warning",
-                    )
-                if death is not None and value.lower() > death.upper():
-                    yield (
-                        (section, index, field),
-                        f"{value.iso()} is after the patient's death on {death.iso()}",
-                        "error",
                     )
             if getattr(item, "end", None) == "ongoing" and case.patient.status == "deceased":
                 yield (

@@ -23,10 +23,13 @@ DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?$"
 _QUALIFIER_SLACK = {"day": 7, "month": 15, "year": 91}
 
 # The years a chart can show. Why: pandas keeps dates as nanoseconds (1677-09-21 to
-# 2262-04-11) and the axis pads the follow-up on both sides; these bounds leave room for
-# that and cover every patient a case file can describe (future dates are refused anyway).
-MIN_YEAR = 1800
-MAX_YEAR = 2200
+# 2262-04-11) and differences of dates as nanoseconds too (at most about 292 years); the
+# relative axis and de-identified labels subtract the time zero from every date, and the
+# axis pads the follow-up on both sides. Two centuries leave room for all of that, and
+# cover every patient a case file describes (dates after today are refused anyway; only a
+# time zero may lie ahead).
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

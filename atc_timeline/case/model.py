@@ -230,7 +230,7 @@ class Radiotherapy(_Item):
             product = self.dose_per_fraction * self.fractions
             if product > MAX_DOSE_GY:
                 raise ValueError(
-                    f"fractions: {_gy(self.dose_per_fraction)} Gy x {self.fractions} fractions is "
+                    f"fractions: {self.dose_per_fraction:g} Gy x {self.fractions} fractions is "
                     f"{product:g} Gy; a course can be at most {MAX_DOSE_GY:,} Gy"
                 )
         return self

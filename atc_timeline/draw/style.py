@@ -77,7 +77,10 @@ def style_theme(
     if issues:
         raise CaseValidationError(issues)
     return replace(
-        base, name=f"{base.name} + {where}", warnings=(*base.warnings, *notes), **changes  # type: ignore[arg-type]
+        base,
+        name=f"{base.name} + {where}",
+        warnings=(*base.warnings, *notes),
+        **changes,  # type: ignore[arg-type]
     )
 
 
@@ -101,12 +104,17 @@ def _missing_fonts(families: list[str], where: str, at: tuple[int, int] | None) 
     instead = faces[0].family if faces else BASE_FAMILY
     line, column = at or (None, None)
     return [
-        str(Issue(
-            where, line, column, "font_family",
-            f"font '{family}' is not installed; text is drawn in {instead} instead (install the "
-            "font and register it with matplotlib, or name one that is installed)",
-            "warning",
-        ))
+        str(
+            Issue(
+                where,
+                line,
+                column,
+                "font_family",
+                f"font '{family}' is not installed; text is drawn in {instead} instead (install the "
+                "font and register it with matplotlib, or name one that is installed)",
+                "warning",
+            )
+        )
         for family in families
         if family not in installed
     ]

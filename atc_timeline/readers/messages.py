@@ -122,15 +122,12 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
     return path, str(error["msg"])
 
 
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]*)?$")
+
+
 def _quoted_number(value: Any) -> bool:
-    """Whether `value` is a number written in quotes, such as '3'."""
-    if not isinstance(value, str):
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+    """Whether `value` is text that YAML would have read as a number without quotes, such as '3'."""
+    return isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()) is not None
 
 
 def _is_int(value: Any) -> bool:

@@ -31,6 +31,7 @@ from atc_timeline.case.model import (
     MAX_DOSE_GY,
     MAX_FRACTIONS,
     MIN_DOSE_GY,
+    PHASE_MARK,
     SCHEDULE_TEXT,
 )
 from atc_timeline.case.text import MAX_TEXT, NOT_TEXT
@@ -110,7 +111,11 @@ IDS = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-
 def long_id(draw: st.DrawFn, number: int) -> str:
     """A unique id: the number keeps ids apart, the stem is sometimes as long as allowed."""
     stem = draw(st.one_of(IDS, IDS.map(lambda s: (s * MAX_TEXT)[: MAX_TEXT - 8])))
-    return f"{stem[: MAX_TEXT - 8]}-{number}"
+    # PHASE_MARK is kept for dose phases (hypothesis draws it: it picks up the code's literals).
+    ident = f"{stem[: MAX_TEXT - 8]}-{number}"
+    while PHASE_MARK in ident:
+        ident = ident.replace(PHASE_MARK, "-phase-")
+    return ident
 
 
 CODES = st.builds(

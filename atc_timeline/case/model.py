@@ -108,7 +108,25 @@ _Clean = BeforeValidator(clean_text)
 # generic ones with vaguer errors; the BeforeValidator still runs before them.)
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), _Clean, AfterValidator(_not_blank)]
 ShortText = Annotated[str, Field(max_length=MAX_TEXT), _Clean]
-Id = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[A-Za-z0-9_.\-]+$"), _Clean]
+PHASE_MARK = "--phase-"
+
+
+def _not_a_phase_id(value: str) -> str:
+    # Why: the chart names dose phases "<medication id>--phase-<n>"; an item named so would
+    # share its SVG group and tooltip with a phase, and keep its id when de-identified.
+    if PHASE_MARK in value:
+        raise ValueError(
+            f"contains '{PHASE_MARK}', which the chart keeps for naming dose phases; choose another id"
+        )
+    return value
+
+
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[A-Za-z0-9_.\-]+$"),
+    _Clean,
+    AfterValidator(_not_a_phase_id),
+]
 
 # Bounds on numbers: wide enough for every real course (radioiodine dosimetry quotes a few
 # hundred Gy to a remnant; hyperfractionation about 70 fractions), narrow enough that a

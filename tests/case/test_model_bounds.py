@@ -256,3 +256,18 @@ def test_today_bounds_the_range_from_above() -> None:
         HEAD + "procedures: [{id: p, label: S, date: '2050'}]\n", "t.yaml", today=dt.date(2020, 1, 1)
     )
     assert [i.message for i in report.errors] == ["2050 is in the future (today is 2020-01-01)"]
+
+
+def test_an_id_cannot_pass_for_a_dose_phase() -> None:
+    # The chart names phases "<medication id>--phase-<n>": an item named so would share the
+    # phase's SVG group and tooltip, and keep its id on a de-identified chart.
+    text = HEAD + (
+        "medications: [{id: m, label: M, start: 2019-02, phases: [{start: 2019-02}, {start: 2019-05}]}]\n"
+        "imaging: [{id: m--phase-1, date: 2019-04, modality: CT}]\n"
+    )
+    assert _errors(text) == [
+        (
+            "imaging[0].id",
+            "contains '--phase-', which the chart keeps for naming dose phases; choose another id",
+        )
+    ]

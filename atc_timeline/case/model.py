@@ -16,7 +16,8 @@ from pydantic import (
 )
 
 from atc_timeline.case.dates import DATE_PATTERN, PartialDate, looks_like_date, parse_date
-from atc_timeline.case.text import MAX_TEXT, clean_text
+from atc_timeline.case.text import MAX_TEXT as MAX_TEXT  # re-exported: options.py takes it from here
+from atc_timeline.case.text import clean_text
 
 SCHEMA_ID = "atc-timeline/1"
 

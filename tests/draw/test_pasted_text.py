@@ -28,3 +28,11 @@ def test_a_byte_order_mark_inside_drawn_text_renders_in_every_format(fmt: str) -
         ET.fromstring(svg)
         assert "\ufeff" not in svg
         assert "Lenvatinib" in svg
+
+
+def test_a_byte_order_mark_in_a_title_given_as_an_option_is_not_drawn() -> None:
+    # The model never sees --title; the drawing step drops U+FEFF from any text it draws.
+    case = load_case_text(PASTED)
+    assert render_case(case, "pdf", ChartOptions(dpi=40, title="Chart\ufeff title")).startswith(b"%PDF-")
+    svg = render_case(case, "svg", ChartOptions(dpi=40, title="Chart\ufeff title")).decode("utf-8")
+    assert "Chart title" in svg

@@ -139,6 +139,16 @@ def _safe_add(day: dt.date, delta: dt.timedelta) -> dt.date:
         return dt.date.min if delta.days < 0 else dt.date.max
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A value quoted for a message, cut short: a date field may hold a paste of any length."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):  # as YAML writes it
+        return "'true'" if value else "'false'"
+    text = value if isinstance(value, str) else repr(value)
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
 def looks_like_date(value: object) -> bool:
     """Whether `value` is written as a date (2017, 2017-10, 2017-08-30~), possible or not."""
     return isinstance(value, str) and _DATE_RE.match(value.strip()) is not None
@@ -167,7 +177,7 @@ def parse_date(value: object) -> PartialDate:
     Raises ValueError with a plain-language message for anything else.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {value!r}")
+        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {shown(value)}")
     if isinstance(value, int):
         if not 0 <= value <= 9999:
             raise ValueError("expected a date like 2017-08-30, 2017-10 or 2017, got a number")
@@ -175,12 +185,12 @@ def parse_date(value: object) -> PartialDate:
     if isinstance(value, dt.date):
         value = value.isoformat()
     if not isinstance(value, str):
-        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {value!r}")
+        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {shown(value)}")
     text = value.strip()
     match = _DATE_RE.match(text)
     if match is None:
         raise ValueError(
-            f"'{value}' is not a date; write 2017-08-30, 2017-10 or 2017, "
+            f"{shown(value)} is not a date; write 2017-08-30, 2017-10 or 2017, "
             "optionally followed by ~ (approximate) or ? (uncertain)"
         )
     year = int(match["year"])
@@ -188,7 +198,7 @@ def parse_date(value: object) -> PartialDate:
     day = int(match["day"]) if match["day"] else None
     problem = date_problem(year, month, day)
     if problem is not None:
-        raise ValueError(f"'{value}' {problem}")
+        raise ValueError(f"{shown(value)} {problem}")
     qual = match["qual"] or ""
     return PartialDate(
         year=year,

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from atc_timeline.case.dates import DATE_PATTERN, PartialDate, looks_like_date, parse_date
+from atc_timeline.case.dates import DATE_PATTERN, PartialDate, looks_like_date, parse_date, shown
 from atc_timeline.case.text import MAX_TEXT as MAX_TEXT  # re-exported: options.py takes it from here
 from atc_timeline.case.text import clean_text
 
@@ -61,7 +61,7 @@ def _to_end(value: object) -> PartialDate | str:
         if looks_like_date(value):
             raise  # written as a date, but not a possible one: say why
         raise ValueError(
-            f"'{value}' is not an end date; write a date (2018-04), 'ongoing' or 'unknown'"
+            f"{shown(value)} is not an end date; write a date (2018-04), 'ongoing' or 'unknown'"
         ) from None
 
 

@@ -67,7 +67,7 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
         model = model_at(path[:-1])
         hint = closest(field, field_names(model)) if model else ""
         allowed = f" (allowed here: {', '.join(field_names(model))})" if model and not hint else ""
-        return path, f"unknown field '{field}'{hint}{allowed}"
+        return path, f"unknown field {describe(field)}{hint}{allowed}"
     if kind == "missing":
         return path, f"required field '{field}' is missing"
     if kind in ("literal_error", "enum"):

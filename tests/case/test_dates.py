@@ -280,3 +280,13 @@ def test_random_values_raise_only_value_error(value: object) -> None:
         return
     assert isinstance(value, int)
     assert date.iso() == f"{value:04d}"
+
+
+def test_a_huge_value_is_cut_short_in_the_message() -> None:
+    with pytest.raises(ValueError, match="is not a date") as info:
+        parse_date("y" * 100_000)
+    assert len(str(info.value)) < 300
+    with pytest.raises(ValueError, match="got nothing"):
+        parse_date(None)
+    with pytest.raises(ValueError, match="got 'true'"):
+        parse_date(True)

@@ -241,6 +241,7 @@ def render_checked(
     written: list[str] = []
     notes = [str(issue) for issue in report.warnings]
     try:
+        notes.extend(theme.warnings)  # e.g. a house style's font that is not installed
         glyphs = missing_glyph_warning(report.case, theme)
         if glyphs:
             notes.append(glyphs)

@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 
-from atc_timeline.case.dates import PartialDate, parse_date
+from atc_timeline.case.dates import PartialDate, looks_like_date, parse_date
 from atc_timeline.case.model import Case
 from atc_timeline.errors import Severity
 
@@ -15,9 +15,23 @@ Finding = tuple[tuple[str | int, ...], str, Severity]
 SECTIONS = ("procedures", "radiotherapy", "medications", "imaging", "adverse_events")
 
 
-# Why: a single patient's chart with more events than this cannot be read, and laying it
-# out would take minutes; refuse it with a message instead.
+# Why: a single patient's chart with more entries than this cannot be read, and laying it
+# out would take minutes; refuse it with a message instead. Every entry of every list
+# counts (events, dose phases, metastases, codes, molecular findings, suspects, listed
+# lanes), so one total bounds the time a chart takes to draw: a few seconds at the limit.
 MAX_EVENTS = 2000
+LIMIT_WORDS = "events, dose phases, metastases, codes and other list entries"
+
+
+def entry_count(case: Case) -> int:
+    """Every entry of every list in the case: what MAX_EVENTS bounds."""
+    diagnosis = case.diagnosis
+    count = len(diagnosis.molecular) + len(diagnosis.codes) + len(case.display.lanes)
+    count += sum(1 + len(m.codes) for m in diagnosis.metastases)
+    for item in case.items():
+        count += 1 + len(item.codes)
+        count += len(getattr(item, "phases", ())) + len(getattr(item, "suspect", ()))
+    return count
 
 
 def check_case(
@@ -35,6 +49,7 @@ def check_case(
         *_references(case),
         *_lanes(case),
         *_follow_up(case),
+        *_after_death(case),
         *_dates(case, today),
         *_radiotherapy(case),
         *_scripts(case),
@@ -42,9 +57,14 @@ def check_case(
 
 
 def _size(case: Case) -> Iterator[Finding]:
-    count = len(case.items())
+    count = entry_count(case)
     if count > MAX_EVENTS:
-        yield (), f"the case has {count:,} events; a chart can show at most {MAX_EVENTS:,}", "error"
+        yield (), too_many(count), "error"
+
+
+def too_many(count: int) -> str:
+    """The message for a case over MAX_EVENTS entries."""
+    return f"the case has {count:,} entries ({LIMIT_WORDS}); a chart can show at most {MAX_EVENTS:,}"
 
 
 def _all_dates(case: Case) -> Iterator[tuple[tuple[str | int, ...], PartialDate]]:
@@ -175,19 +195,28 @@ def _references(case: Case) -> Iterator[Finding]:
     if time_zero and time_zero != "diagnosis" and time_zero not in {i.id for i in case.items()}:
         try:
             parse_date(time_zero)
-        except ValueError:
-            yield (
-                ("case", "time_zero"),
-                f"'{time_zero}' is neither 'diagnosis', an item id, nor a date",
-                "error",
-            )
+        except ValueError as exc:
+            message = f"'{time_zero}' is neither 'diagnosis', an item id, nor a date"
+            yield ("case", "time_zero"), str(exc) if looks_like_date(time_zero) else message, "error"
     if (time_zero in (None, "diagnosis")) and case.diagnosis.date is None and not case.items():
         yield ("diagnosis",), "nothing is dated: give diagnosis.date or at least one event", "error"
 
 
+def _after_death(case: Case) -> Iterator[Finding]:
+    """Any date of the case after the death: an end, a dose phase or a metastasis too."""
+    death = case.patient.death_date
+    if death is None:
+        return
+    for path, value in _all_dates(case):
+        # The cut-off after death is a warning (_dates); a diagnosis after it has its own message.
+        if path[0] in ("case", "patient") or path == ("diagnosis", "date"):
+            continue
+        if value.lower() > death.upper():
+            yield path, f"{value.iso()} is after the patient's death on {death.iso()}", "error"
+
+
 def _follow_up(case: Case) -> Iterator[Finding]:
     cutoff = case.case.data_cutoff
-    death = case.patient.death_date
     for section in SECTIONS:
         for index, item in enumerate(getattr(case, section)):
             for field in ("date", "start"):
@@ -199,12 +228,6 @@ def _follow_up(case: Case) -> Iterator[Finding]:
                         (section, index, field),
                         f"{value.iso()} is after the data cut-off {cutoff.iso()}",
                         "warning",
-                    )
-                if death is not None and value.lower() > death.upper():
-                    yield (
-                        (section, index, field),
-                        f"{value.iso()} is after the patient's death on {death.iso()}",
-                        "error",
                     )
             if getattr(item, "end", None) == "ongoing" and case.patient.status == "deceased":
                 yield (

@@ -22,6 +22,15 @@ DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?$"
 # convention we chose, a half month for month precision and a quarter for year precision.
 _QUALIFIER_SLACK = {"day": 7, "month": 15, "year": 91}
 
+# The years a chart can show. Why: pandas keeps dates as nanoseconds (1677-09-21 to
+# 2262-04-11) and differences of dates as nanoseconds too (at most about 292 years); the
+# relative axis and de-identified labels subtract the time zero from every date, and the
+# axis pads the follow-up on both sides. Two centuries leave room for all of that, and
+# cover every patient a case file describes (dates after today are refused anyway; only a
+# time zero may lie ahead).
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -34,6 +43,12 @@ class PartialDate:
     day: int | None = None
     approximate: bool = False
     uncertain: bool = False
+
+    def __post_init__(self) -> None:
+        # Why here too: a PartialDate made in Python must hold what parse_date checks.
+        problem = date_problem(self.year, self.month, self.day)
+        if problem is not None:
+            raise ValueError(f"'{self.iso()}' {problem}")
 
     @property
     def precision(self) -> Precision:
@@ -124,13 +139,45 @@ def _safe_add(day: dt.date, delta: dt.timedelta) -> dt.date:
         return dt.date.min if delta.days < 0 else dt.date.max
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A value quoted for a message, cut short: a date field may hold a paste of any length."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):  # as YAML writes it
+        return "'true'" if value else "'false'"
+    text = value if isinstance(value, str) else repr(value)
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+def looks_like_date(value: object) -> bool:
+    """Whether `value` is written as a date (2017, 2017-10, 2017-08-30~), possible or not."""
+    return isinstance(value, str) and _DATE_RE.match(value.strip()) is not None
+
+
+def date_problem(year: int, month: int | None, day: int | None) -> str | None:
+    """Why year, month and day make no date a chart can show (to follow the date), or None."""
+    if year == 0:
+        return "is not a date: year 0 does not exist"
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"is outside the years a chart can show ({MIN_YEAR} to {MAX_YEAR})"
+    if month is None:
+        return None if day is None else "is not a date: a day needs a month"
+    if not 1 <= month <= 12:
+        return f"is not a date: there is no month {month}"
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return f"does not exist: {_MONTH_ABBR[month - 1]} {year} has {last} days"
+    return None
+
+
 def parse_date(value: object) -> PartialDate:
     """Parse '2017', '2017-10', '2017-08-30' (+ optional ~ ? %) into a PartialDate.
 
     Raises ValueError with a plain-language message for anything else.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {value!r}")
+        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {shown(value)}")
     if isinstance(value, int):
         if not 0 <= value <= 9999:
             raise ValueError("expected a date like 2017-08-30, 2017-10 or 2017, got a number")
@@ -138,27 +185,20 @@ def parse_date(value: object) -> PartialDate:
     if isinstance(value, dt.date):
         value = value.isoformat()
     if not isinstance(value, str):
-        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {value!r}")
+        raise ValueError(f"expected a date like 2017-08-30, 2017-10 or 2017, got {shown(value)}")
     text = value.strip()
     match = _DATE_RE.match(text)
     if match is None:
         raise ValueError(
-            f"'{value}' is not a date; write 2017-08-30, 2017-10 or 2017, "
+            f"{shown(value)} is not a date; write 2017-08-30, 2017-10 or 2017, "
             "optionally followed by ~ (approximate) or ? (uncertain)"
         )
     year = int(match["year"])
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
-    if year < 1:
-        raise ValueError(f"'{value}' is not a date: year 0 does not exist")
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"'{value}' is not a date: there is no month {month}")
-    if month is not None and day is not None:
-        last = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= last:
-            raise ValueError(
-                f"'{value}' does not exist: {_MONTH_ABBR[month - 1]} {year} has {last} days"
-            )
+    problem = date_problem(year, month, day)
+    if problem is not None:
+        raise ValueError(f"{shown(value)} {problem}")
     qual = match["qual"] or ""
     return PartialDate(
         year=year,

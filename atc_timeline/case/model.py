@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -14,7 +15,9 @@ from pydantic import (
     model_validator,
 )
 
-from atc_timeline.case.dates import DATE_PATTERN, PartialDate, parse_date
+from atc_timeline.case.dates import DATE_PATTERN, PartialDate, looks_like_date, parse_date, shown
+from atc_timeline.case.text import MAX_TEXT as MAX_TEXT  # re-exported: options.py takes it from here
+from atc_timeline.case.text import clean_text
 
 SCHEMA_ID = "atc-timeline/1"
 
@@ -55,8 +58,10 @@ def _to_end(value: object) -> PartialDate | str:
     try:
         return parse_date(value)
     except ValueError:
+        if looks_like_date(value):
+            raise  # written as a date, but not a possible one: say why
         raise ValueError(
-            f"'{value}' is not an end date; write a date (2018-04), 'ongoing' or 'unknown'"
+            f"{shown(value)} is not an end date; write a date (2018-04), 'ongoing' or 'unknown'"
         ) from None
 
 
@@ -89,12 +94,52 @@ EndDate = Annotated[
         {"anyOf": [_DATE_SCHEMA, {"type": "string", "enum": ["ongoing", "unknown"]}]}
     ),
 ]
-# Why: text drawn on the chart shows about 60 characters; a few hundred is a paragraph.
-# Longer values are almost always a paste accident, so they are refused, not truncated.
-MAX_TEXT = 1000
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-ShortText = Annotated[str, Field(max_length=MAX_TEXT)]
-Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank (it holds only spaces)")
+    return value
+
+
+# Every text of a case goes through clean_text (case/text.py): U+FEFF dropped, characters
+# that are not text refused, so a Case built in Python holds what a case file must.
+_Clean = BeforeValidator(clean_text)
+# (Constraints first: a validator before them would turn pydantic's string checks into
+# generic ones with vaguer errors; the BeforeValidator still runs before them.)
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), _Clean, AfterValidator(_not_blank)]
+ShortText = Annotated[str, Field(max_length=MAX_TEXT), _Clean]
+PHASE_MARK = "--phase-"
+
+
+def _not_a_phase_id(value: str) -> str:
+    # Why: the chart names dose phases "<medication id>--phase-<n>"; an item named so would
+    # share its SVG group and tooltip with a phase, and keep its id when de-identified.
+    if PHASE_MARK in value:
+        raise ValueError(
+            f"contains '{PHASE_MARK}', which the chart keeps for naming dose phases; choose another id"
+        )
+    return value
+
+
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[A-Za-z0-9_.\-]+$"),
+    _Clean,
+    AfterValidator(_not_a_phase_id),
+]
+
+# Bounds on numbers: wide enough for every real course (radioiodine dosimetry quotes a few
+# hundred Gy to a remnant; hyperfractionation about 70 fractions), narrow enough that a
+# slipped digit or a paste of 400 digits is refused instead of drawn or overflowing a float.
+MAX_DOSE_GY = 1000
+MIN_DOSE_GY = 0.01
+MAX_FRACTIONS = 200
+# Why strict: YAML writes a number or true/false; lax parsing would draw `age: true` as a
+# 1-year-old and take grade '3' or 3.0 for 3.
+Dose = Annotated[
+    float, Field(strict=True, allow_inf_nan=False, ge=MIN_DOSE_GY, le=MAX_DOSE_GY)
+]
 
 # Code systems by short alias (FHIR canonical URIs are in the README); codes are optional.
 CODE_SYSTEMS = (
@@ -103,7 +148,13 @@ CODE_SYSTEMS = (
 )
 CODE_PATTERN = rf"^({'|'.join(CODE_SYSTEMS)}):\S+$"
 Code = Annotated[
-    str, Field(pattern=CODE_PATTERN, description="system:code, e.g. sct:13619001 or rxnorm:1597876")
+    str,
+    Field(
+        pattern=CODE_PATTERN,
+        max_length=MAX_TEXT,
+        description="system:code, e.g. sct:13619001 or rxnorm:1597876",
+    ),
+    _Clean,
 ]
 
 
@@ -121,9 +172,9 @@ class CaseInfo(_Item):
 
     id: Id
     title: Text
-    source: str | None = None
+    source: ShortText | None = None
     data_cutoff: Date | None = None
-    time_zero: Annotated[str, BeforeValidator(_year_to_text)] | None = Field(
+    time_zero: Annotated[Text, BeforeValidator(_year_to_text)] | None = Field(
         default=None, description="'diagnosis' (default), an item id, or a date"
     )
 
@@ -131,7 +182,7 @@ class CaseInfo(_Item):
 class Patient(_Item):
     """Demographics and vital status at the data cut-off."""
 
-    age: int | None = Field(default=None, ge=0, le=130)
+    age: int | None = Field(default=None, strict=True, ge=0, le=130)
     sex: Sex = "unknown"
     status: Status = "unknown"
     death_date: Date | None = None
@@ -148,7 +199,7 @@ class Metastasis(_Item):
 
     site: Text
     date: Date | None = None
-    source: str | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
 
@@ -160,7 +211,7 @@ class Diagnosis(_Item):
     histology: ShortText | None = None
     molecular: list[Text] = Field(default_factory=list)
     metastases: list[Metastasis] = Field(default_factory=list)
-    source: str | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
 
@@ -171,8 +222,8 @@ class Procedure(_Item):
     label: Text
     date: Date
     outcome: ShortText | None = None
-    lane: str | None = None
-    source: str | None = None
+    lane: Text | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
 
@@ -184,26 +235,39 @@ class Radiotherapy(_Item):
     start: Date
     end: EndDate | None = None
     site: ShortText | None = None
-    dose_per_fraction: float | None = Field(default=None, gt=0, description="Gy per fraction")
-    fractions: int | None = Field(default=None, gt=0)
-    total_dose: float | None = Field(default=None, gt=0, description="Gy")
-    lane: str | None = None
-    source: str | None = None
+    dose_per_fraction: Dose | None = Field(default=None, description="Gy per fraction")
+    fractions: int | None = Field(default=None, strict=True, ge=1, le=MAX_FRACTIONS)
+    total_dose: Dose | None = Field(default=None, description="Gy")
+    lane: Text | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _period(self) -> Radiotherapy:
         _check_period(self.start, self.end, "the course")
+        if self.dose_per_fraction is not None and self.fractions is not None and self.total_dose is None:
+            product = self.dose_per_fraction * self.fractions
+            if product > MAX_DOSE_GY:
+                raise ValueError(
+                    f"fractions: {self.dose_per_fraction:g} Gy x {self.fractions} fractions is "
+                    f"{product:g} Gy; a course can be at most {MAX_DOSE_GY:,} Gy"
+                )
         return self
 
     def dose_text(self) -> str | None:
         """'2.0 Gy x 28 fractions (56 Gy)' from whatever dose fields are given."""
         if self.dose_per_fraction is not None and self.fractions is not None:
             total = self.total_dose or self.dose_per_fraction * self.fractions
-            return f"{self.dose_per_fraction:.1f} Gy \u00d7 {self.fractions} ({total:g} Gy)"
+            return f"{_gy(self.dose_per_fraction)} Gy \u00d7 {self.fractions} ({total:g} Gy)"
         if self.total_dose is not None:
             return f"{self.total_dose:g} Gy"
         return None
+
+
+def _gy(dose: float) -> str:
+    """A dose per fraction with one decimal (2.0), or as many as it has (2.25, not 2.2)."""
+    one = f"{dose:.1f}"
+    return one if float(one) == dose else f"{dose:g}"
 
 
 class Phase(_Item):
@@ -212,7 +276,7 @@ class Phase(_Item):
     start: Date
     dose: ShortText | None = None
     schedule: Schedule | None = None
-    source: str | None = None
+    source: ShortText | None = None
 
     def dose_text(self) -> str:
         """'240 mg Q2W'."""
@@ -233,8 +297,8 @@ class Medication(_Item):
     phases: list[Phase] = Field(default_factory=list)
     stop_reason: ShortText | None = None
     outcome: ShortText | None = None
-    lane: str | None = None
-    source: str | None = None
+    lane: Text | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -273,8 +337,8 @@ class Imaging(_Item):
     site: ShortText | None = None
     finding: ShortText | None = None
     response: Response | None = None
-    lane: str | None = None
-    source: str | None = None
+    lane: Text | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
 
@@ -283,14 +347,14 @@ class AdverseEvent(_Item):
 
     id: Id
     term: Text
-    grade: int | None = Field(default=None, ge=1, le=5, description="CTCAE grade 1-5")
+    grade: int | None = Field(default=None, strict=True, ge=1, le=5, description="CTCAE grade 1-5")
     start: Date
     end: EndDate | None = None
-    suspect: list[str] = Field(default_factory=list, description="medication ids")
-    immune_related: bool = False
+    suspect: list[Id] = Field(default_factory=list, description="medication ids")
+    immune_related: bool = Field(default=False, strict=True)
     action: Action | None = None
-    lane: str | None = None
-    source: str | None = None
+    lane: Text | None = None
+    source: ShortText | None = None
     codes: list[Code] = Field(default_factory=list)
 
     @model_validator(mode="after")

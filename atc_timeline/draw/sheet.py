@@ -8,6 +8,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox, blended_transform_factory
 
+from atc_timeline.case.text import DROPPED
 from atc_timeline.layout import TimelineLayout
 
 
@@ -55,9 +56,11 @@ class Plot(Sheet):
 
 
 def plain_text(target: Sheet, x: float, y: float, text: str, **kwargs: Any) -> Any:
-    """A text drawn as written (no mathtext)."""
-    # Why: labels are user text; "$5" must not switch matplotlib into mathtext.
-    return target.text(x, y, text, parse_math=False, **kwargs)
+    """A text drawn as written (no mathtext), without the invisible U+FEFF."""
+    # Why: labels are user text; "$5" must not switch matplotlib into mathtext. A case's
+    # text has no U+FEFF (the model drops it), but a title given as an option may, and
+    # matplotlib's PDF writer crashes on it.
+    return target.text(x, y, text.replace(DROPPED, ""), parse_math=False, **kwargs)
 
 
 def polyline(

@@ -46,6 +46,7 @@ def style_theme(
         issues.append(Issue(where, line, column, ".".join(str(p) for p in path), message))
 
     changes: dict[str, object] = {}
+    notes: list[str] = []
     for key, value in style.items():
         if key not in STYLE_KEYS:
             problem((key,), f"unknown style key '{key}' (allowed: {', '.join(STYLE_KEYS)})")
@@ -56,10 +57,11 @@ def style_theme(
                 changes[key] = value
         elif key == "font_family":
             families = [value] if isinstance(value, str) else value
-            if not isinstance(families, list) or not all(isinstance(f, str) for f in families):
+            if not (isinstance(families, list) and families and all(isinstance(f, str) for f in families)):
                 problem((key,), "must be a font name or a list of names")
             else:
-                changes[key] = tuple(families)
+                changes[key] = _with_fallback(tuple(families))
+                notes += _missing_fonts(families, where, lines.get((key,)))
         elif not isinstance(value, dict):
             problem((key,), "must map a category to a colour")
         else:
@@ -74,4 +76,45 @@ def style_theme(
             changes["bars"] = bars
     if issues:
         raise CaseValidationError(issues)
-    return replace(base, name=f"{base.name} + {where}", **changes)  # type: ignore[arg-type]
+    return replace(
+        base,
+        name=f"{base.name} + {where}",
+        warnings=(*base.warnings, *notes),
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def _with_fallback(families: tuple[str, ...]) -> tuple[str, ...]:
+    """The house fonts, then DejaVu Sans for what they lack (the stop mark ✕, ×, …).
+
+    Why: matplotlib draws a character no listed font has as an empty box; DejaVu Sans comes
+    with matplotlib, so it is always there to fall back on.
+    """
+    from atc_timeline.mpl.fonts import BASE_FAMILY
+
+    return families if BASE_FAMILY in families else (*families, BASE_FAMILY)
+
+
+def _missing_fonts(families: list[str], where: str, at: tuple[int, int] | None) -> list[str]:
+    """A located warning for each named font matplotlib cannot find."""
+    from atc_timeline.mpl.fonts import BASE_FAMILY, font_files
+
+    faces = font_files(_with_fallback(tuple(families)))
+    installed = {face.family for face in faces}
+    instead = faces[0].family if faces else BASE_FAMILY
+    line, column = at or (None, None)
+    return [
+        str(
+            Issue(
+                where,
+                line,
+                column,
+                "font_family",
+                f"font '{family}' is not installed; text is drawn in {instead} instead (install the "
+                "font and register it with matplotlib, or name one that is installed)",
+                "warning",
+            )
+        )
+        for family in families
+        if family not in installed
+    ]

@@ -111,6 +111,9 @@ class Theme:
     stop: str = "#B03A00"
     bars: dict[str, BarStyle] = field(default_factory=_bars)
     markers: dict[str, MarkerStyle] = field(default_factory=_markers)
+    # Plain, located warnings about the theme (a house style's font that is not installed),
+    # reported with each chart drawn with it.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def __repr__(self) -> str:
         return f"<Theme {self.name}>"  # short, so help() on the functions that take one reads

@@ -10,7 +10,7 @@ import pandas as pd
 
 from atc_timeline.case.dates import PartialDate, parse_date
 from atc_timeline.case.lanes import BOTTOM_LANES, DEFAULT_LANES, medication_lane
-from atc_timeline.case.model import SCHEDULE_TEXT, Case, Medication
+from atc_timeline.case.model import PHASE_MARK, SCHEDULE_TEXT, Case, Medication
 
 # The column contract of the events frame: one row per drawable event, sorted by
 # (start_lo, order). Dates are the earliest/latest plausible day of each end, so a
@@ -281,7 +281,7 @@ def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[st
         end_lo, end_hi = max(end_lo, row_lo), max(end_hi, row_hi)
         schedule = SCHEDULE_TEXT.get(phase.schedule or "", "")
         rows.append(_row(
-            event_id=f"{med.id}--phase-{index + 1}", parent_id=med.id, kind="phase",
+            event_id=f"{med.id}{PHASE_MARK}{index + 1}", parent_id=med.id, kind="phase",
             category=med.class_, lane=lane, label=phase.dose_text() or f"phase {index + 1}",
             detail=schedule, source=phase.source or "",
             start_lo=row_lo, start_hi=row_hi,

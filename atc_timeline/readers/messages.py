@@ -67,7 +67,7 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
         model = model_at(path[:-1])
         hint = closest(field, field_names(model)) if model else ""
         allowed = f" (allowed here: {', '.join(field_names(model))})" if model and not hint else ""
-        return path, f"unknown field '{field}'{hint}{allowed}"
+        return path, f"unknown field {describe(field)}{hint}{allowed}"
     if kind == "missing":
         return path, f"required field '{field}' is missing"
     if kind in ("literal_error", "enum"):
@@ -77,22 +77,26 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
         return path, f"expected a block of fields (key: value), got {describe(value)}"
     if kind == "list_type":
         return path, f"expected a list (lines starting with '- '), got {describe(value)}"
+    unquote = " (write it without quotes)" if _quoted_number(value) else ""
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return path, f"expected a whole number, got {describe(value)}"
+        return path, f"expected a whole number, got {describe(value)}{unquote}"
+    if kind in ("float_parsing", "float_type") and _is_int(value):
+        # A whole number too large to be a float (pydantic's strict float refuses it).
+        return path, f"{describe(value).strip(chr(39))} is out of range{_bounds(path)}"
     if kind in ("float_parsing", "float_type"):
-        return path, f"expected a number, got {describe(value)}"
+        return path, f"expected a number, got {describe(value)}{unquote}"
+    if kind == "finite_number":
+        return path, f"{describe(value)} is not a finite number{_bounds(path)}"
     if kind in ("bool_parsing", "bool_type"):
         return path, f"expected true or false, got {describe(value)}"
     if kind in ("string_type",):
         return path, f"expected text, got {describe(value)}"
     if kind == "string_too_short":
         return path, "must not be empty"
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
         limit = error.get("ctx", {}).get("max_length", "")
-        return path, (
-            f"is {len(str(value)):,} characters long; keep it under {limit:,} "
-            "(the chart shows about 60; put long text in `source`)"
-        )
+        hint = "" if field == "source" else " (the chart shows about 60; put long text in `source`)"
+        return path, f"is {len(value):,} characters long; it may have at most {limit:,}{hint}"
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == CODE_PATTERN:
             return path, (
@@ -103,9 +107,11 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
         words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
-        bound = " and ".join(f"{words.get(k, k)} {v}" for k, v in ctx.items())
+        bound = _bounds(path) or "; it must be " + " and ".join(
+            f"{words.get(k, k)} {v}" for k, v in ctx.items()
+        )
         shown = f"{value:g}" if isinstance(value, float) else describe(value).strip("'")
-        return path, f"{shown} is out of range; it must be {bound}"
+        return path, f"{shown} is out of range{bound}"
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         # Why: model-level checks name the field they are about as "field: message".
@@ -116,9 +122,47 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
     return path, str(error["msg"])
 
 
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]*)?$")
+
+
+def _quoted_number(value: Any) -> bool:
+    """Whether `value` is text that YAML would have read as a number without quotes, such as '3'."""
+    return isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()) is not None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _bounds(path: KeyPath) -> str:
+    """'; it must be at least 0.01 and at most 1000' from the field's constraints ('' if none)."""
+    model = model_at(path[:-1]) if path else None
+    field = model.model_fields.get(str(path[-1])) if model else None
+    if field is None:
+        return ""
+    words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+    found = [
+        f"{words[name]} {getattr(rule, name):g}"
+        for rule in _constraints(field.metadata, field.annotation)
+        for name in words
+        if hasattr(rule, name)
+    ]
+    return f"; it must be {' and '.join(found)}" if found else ""
+
+
+def _constraints(metadata: list[Any], annotation: Any) -> Iterator[Any]:
+    """The constraint objects of a field, also those inside Annotated aliases of its type."""
+    for item in metadata:
+        yield from getattr(item, "metadata", [item])
+    for arg in getattr(annotation, "__args__", ()):
+        yield from _constraints(list(getattr(arg, "__metadata__", ())), getattr(arg, "__origin__", None))
+
+
 def describe(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return "'true'" if value else "'false'"
     if isinstance(value, dict):
         return "a block of fields"
     if isinstance(value, list):

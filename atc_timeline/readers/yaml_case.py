@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from atc_timeline.case.checks import MAX_EVENTS, check_case
+from atc_timeline.case.checks import MAX_EVENTS, check_case, too_many
 from atc_timeline.case.model import (
     AdverseEvent,
     Case,
@@ -48,6 +49,11 @@ __all__ = [
     "read_text",
     "validate_data",
 ]
+
+# Why: a file with thousands of problems is the wrong file or a broken export; a few
+# hundred messages say so, and printing 45,000 of them took seconds.
+MAX_ISSUES = 200
+
 
 @dataclass(frozen=True)
 class Report:
@@ -151,11 +157,10 @@ def _collect(data: Any, lines: LineMap, file: str, today: dt.date | None) -> tup
             Issue(file, *lines.get((), (1, 1)), "",
                   f"a case file must be a block of fields (schema, case, ...), got {describe(data)}")
         ]
-    count = sum(len(v) for k, v in data.items() if k in _SECTIONS and isinstance(v, list))
+    count = _entries(data)
     if count > MAX_EVENTS:
         # Refuse before validating thousands of items one by one.
-        message = f"the case has {count:,} events; a chart can show at most {MAX_EVENTS:,}"
-        return None, [Issue(file, *lines.get((), (1, 1)), "", message)]
+        return None, [Issue(file, *lines.get((), (1, 1)), "", too_many(count))]
     case: Case | None
     checked: Case | None
     origin: dict[str, list[int]] = {}
@@ -165,7 +170,12 @@ def _collect(data: Any, lines: LineMap, file: str, today: dt.date | None) -> tup
         checked = case
     except ValidationError as exc:
         case = None
-        issues = list(iter_issues(exc, file, lines)) + _item_rule_issues(data, file, lines)
+        issues = list(itertools.islice(iter_issues(exc, file, lines), MAX_ISSUES + 1))
+        if exc.error_count() > MAX_ISSUES:
+            # Past the cap, neither the rules inside items nor the checks across them are
+            # worth the time: the file needs fixing first.
+            return None, _capped(_sorted(issues), file, exc.error_count())
+        issues += _item_rule_issues(data, file, lines)
         partial, origin = _partial_case(data)
         checked = partial
     if checked is not None:
@@ -173,19 +183,49 @@ def _collect(data: Any, lines: LineMap, file: str, today: dt.date | None) -> tup
             if origin and len(path) > 1 and path[0] in origin and isinstance(path[1], int):
                 path = (path[0], origin[str(path[0])][path[1]], *path[2:])
             issues.append(Issue(file, *locate(path, lines), format_path(path), message, severity))
-    unique = list(dict.fromkeys(issues))
-    unique.sort(key=lambda i: (i.line or 0, i.column or 0, i.severity))
+    unique = _sorted(issues)
     if any(i.severity == "error" for i in unique):
         case = None
-    return case, unique
+    return case, _capped(unique, file, len(unique))
+
+
+def _entries(data: dict[str, Any]) -> int:
+    """Entries of every list in the file's data, as checks.entry_count counts them in a Case."""
+    count = 0
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            count += len(node)
+            stack.extend(node)
+    return count
+
+
+def _sorted(issues: list[Issue]) -> list[Issue]:
+    """Issues without repeats, in file order."""
+    unique = list(dict.fromkeys(issues))
+    unique.sort(key=lambda i: (i.line or 0, i.column or 0, i.severity))
+    return unique
+
+
+def _capped(issues: list[Issue], file: str, total: int) -> list[Issue]:
+    """At most MAX_ISSUES issues, and a last one saying how many more there are."""
+    if total <= MAX_ISSUES:
+        return issues
+    shown = issues[:MAX_ISSUES]
+    more = max(total - MAX_ISSUES, 1)
+    message = f"stopped after {MAX_ISSUES} problems; {more:,} more not shown"
+    return [*shown, Issue(file, None, None, "", message)]
 
 
 def check_text(text: str, file: str = "<case>", today: dt.date | None = None) -> Report:
-    """Check YAML text: every error and warning, and the case when there are no errors."""
+    """Check YAML text: every error and warning (up to MAX_ISSUES), and the case when there are no errors."""
     try:
         data, lines = parse_yaml(text, file)
     except CaseValidationError as exc:
-        return Report(file, None, tuple(exc.issues))
+        return Report(file, None, tuple(_capped(exc.issues, file, len(exc.issues))))
     case, issues = _collect(data, lines, file, today)
     return Report(file, case, tuple(issues))
 
@@ -209,8 +249,11 @@ def validate_data(data: Any, lines: LineMap, file: str = "<case>") -> Case:
 
 
 def load_case_text(text: str, file: str = "<case>") -> Case:
-    """Load a case from YAML text; raises CaseValidationError listing every error."""
-    data, lines = parse_yaml(text, file)
+    """Load a case from YAML text; raises CaseValidationError listing every error (up to MAX_ISSUES)."""
+    try:
+        data, lines = parse_yaml(text, file)
+    except CaseValidationError as exc:
+        raise CaseValidationError(_capped(exc.issues, file, len(exc.issues))) from None
     return validate_data(data, lines, file)
 
 

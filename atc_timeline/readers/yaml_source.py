@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from atc_timeline.case.checks import MAX_EVENTS, SECTIONS
+from atc_timeline.case.text import NOT_TEXT, describe_character
 from atc_timeline.errors import CaseValidationError, Issue
 from atc_timeline.readers.bounded import MAX_FILE_BYTES as MAX_FILE_BYTES
 from atc_timeline.readers.bounded import decode_bytes as decode_bytes
@@ -20,9 +21,9 @@ LineMap = dict[KeyPath, tuple[int, int]]
 # Why: YAML aliases can expand exponentially ("billion laughs"); no real case needs more.
 MAX_NODES = 200_000
 MAX_DEPTH = 32
-# C0/C1 control characters other than tab, newline and carriage return: they cannot be
-# drawn and are not allowed in SVG (XML 1.0).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that are not text (controls, surrogates, noncharacters): the one rule of
+# case/text.py, refused here already so the message can name the line.
+_CONTROL = NOT_TEXT
 
 # What YAML's reader refuses (the YAML 1.1 printable set): C0 and C1 controls, lone
 # surrogates, U+FFFE and U+FFFF.
@@ -160,10 +161,7 @@ class _Builder:
         if isinstance(value, str):
             bad = _CONTROL.search(value)
             if bad:
-                self.issue(
-                    node, path,
-                    f"contains the control character U+{ord(bad.group()):04X}; remove it",
-                )
+                self.issue(node, path, f"contains {describe_character(bad.group())}; remove it")
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:

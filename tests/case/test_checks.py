@@ -107,7 +107,7 @@ def test_five_thousand_character_labels_are_refused_with_a_plain_message():
     report = check_text(text, "t.yaml")
     assert report.case is None
     assert [(i.line, i.path) for i in report.errors] == [(5, "procedures[0].label")]
-    assert "is 5,000 characters long; keep it under 1,000" in report.errors[0].message
+    assert "is 5,000 characters long; it may have at most 1,000" in report.errors[0].message
 
 
 def test_events_over_the_limit_across_sections_are_refused():
@@ -116,5 +116,6 @@ def test_events_over_the_limit_across_sections_are_refused():
     imaging = "".join(f"  - {{id: i{i}, date: '2019-02-01', modality: CT}}\n" for i in range(half))
     report = check_text(HEAD + "procedures:\n" + procedures + "imaging:\n" + imaging, "t.yaml")
     assert [i.message for i in report.errors] == [
-        f"the case has {2 * half:,} events; a chart can show at most {MAX_EVENTS:,}"
+        f"the case has {2 * half:,} entries (events, dose phases, metastases, codes and other list "
+        f"entries); a chart can show at most {MAX_EVENTS:,}"
     ]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atc_timeline.case.dates import PartialDate, parse_date
+from atc_timeline.case.dates import MAX_YEAR, MIN_YEAR, PartialDate, parse_date
+
+DAYS = st.dates(dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31))
 
 # --- precision ------------------------------------------------------------------------------
 
@@ -120,9 +123,28 @@ def test_qualified_bounds_are_widened(text: str, lo: dt.date, hi: dt.date) -> No
     assert parse_date(text).bounds() == (lo, hi)
 
 
-def test_bounds_never_overflow_the_calendar() -> None:
-    assert parse_date("0001-01-01~").bounds()[0] == dt.date.min
-    assert parse_date("9999-12-31~").bounds()[1] == dt.date.max
+def test_bounds_at_the_ends_of_the_range_stay_inside_what_pandas_can_hold() -> None:
+    lo = parse_date(f"{MIN_YEAR}-01-01~").bounds()[0]
+    hi = parse_date(f"{MAX_YEAR}-12-31~").bounds()[1]
+    assert pd.Timestamp.min.date() < lo < hi < pd.Timestamp.max.date()
+
+
+@pytest.mark.parametrize("text", ["1899-12-31", "1600", "0001-01-01", "2101", "9999-12-31~"])
+def test_years_outside_the_range_are_refused_with_the_range(text: str) -> None:
+    expected = f"is outside the years a chart can show \\({MIN_YEAR} to {MAX_YEAR}\\)"
+    with pytest.raises(ValueError, match=expected):
+        parse_date(text)
+
+
+def test_a_partial_date_made_in_python_is_checked_too() -> None:
+    with pytest.raises(ValueError, match="outside the years"):
+        PartialDate(812, 3)
+    with pytest.raises(ValueError, match="there is no month 13"):
+        PartialDate(2019, 13)
+    with pytest.raises(ValueError, match="Feb 2019 has 28 days"):
+        PartialDate(2019, 2, 29)
+    with pytest.raises(ValueError, match="a day needs a month"):
+        PartialDate(2019, None, 5)
 
 
 # --- display and iso ------------------------------------------------------------------------
@@ -150,10 +172,6 @@ def test_iso_gives_back_what_was_written(text: str) -> None:
     assert date.iso() == text
     assert str(date) == text
     assert parse_date(date.iso()) == date
-
-
-def test_iso_pads_small_years() -> None:
-    assert PartialDate(812, 3).iso() == "0812-03"
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -219,7 +237,7 @@ def _write(day: dt.date, precision: str, qualifier: str) -> str:
     return "-".join(parts[:count]) + qualifier
 
 
-@given(day=st.dates(), precision=precisions, qualifier=qualifiers)
+@given(day=DAYS, precision=precisions, qualifier=qualifiers)
 def test_any_valid_date_round_trips(day: dt.date, precision: str, qualifier: str) -> None:
     text = _write(day, precision, qualifier)
     date = parse_date(text)
@@ -229,7 +247,7 @@ def test_any_valid_date_round_trips(day: dt.date, precision: str, qualifier: str
     assert date.qualifier == qualifier
 
 
-@given(day=st.dates(), precision=precisions, qualifier=qualifiers)
+@given(day=DAYS, precision=precisions, qualifier=qualifiers)
 def test_midpoint_and_bounds_are_ordered(day: dt.date, precision: str, qualifier: str) -> None:
     date = parse_date(_write(day, precision, qualifier))
     lo, hi = date.bounds()
@@ -262,3 +280,13 @@ def test_random_values_raise_only_value_error(value: object) -> None:
         return
     assert isinstance(value, int)
     assert date.iso() == f"{value:04d}"
+
+
+def test_a_huge_value_is_cut_short_in_the_message() -> None:
+    with pytest.raises(ValueError, match="is not a date") as info:
+        parse_date("y" * 100_000)
+    assert len(str(info.value)) < 300
+    with pytest.raises(ValueError, match="got nothing"):
+        parse_date(None)
+    with pytest.raises(ValueError, match="got 'true'"):
+        parse_date(True)

@@ -48,3 +48,39 @@ def test_style_theme_works_on_plain_data_without_a_file():
     theme = style_theme({"muted": "navy"}, LIGHT)
     assert theme.muted == "navy"
     assert theme.background == LIGHT.background
+
+
+def test_a_house_font_that_is_not_installed_is_a_located_warning(tmp_path):
+    style = tmp_path / "house.yaml"
+    style.write_text("muted: navy\nfont_family: [No Such Font Sans, DejaVu Sans]\n")
+    theme = load_theme("light", style)
+    assert theme.warnings == (
+        f"{style}:2:1: font_family: font 'No Such Font Sans' is not installed; text is drawn in DejaVu Sans "
+        "instead (install the font and register it with matplotlib, or name one that is installed)",
+    )
+    assert load_theme("light").warnings == ()
+    assert style_theme({"font_family": "DejaVu Sans"}, LIGHT).warnings == ()
+
+
+def test_a_house_font_falls_back_to_dejavu_sans_for_what_it_lacks():
+    # Why: with only an uninstalled font (or one without U+2715), the stop mark was an empty box.
+    from atc_timeline.mpl.fonts import missing_glyphs
+
+    theme = style_theme({"font_family": "No Such Font Sans"}, LIGHT)
+    assert theme.font_family == ("No Such Font Sans", "DejaVu Sans")
+    texts = ["\u2715 Disease progression", "2.0 Gy \u00d7 10", "\u2026"]
+    assert missing_glyphs(texts, theme.families()) == {}
+
+
+def test_the_font_warning_reaches_the_result_of_each_chart(tmp_path):
+    from atc_timeline.pipeline import render_file
+
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "schema: atc-timeline/1\ncase: {id: t, title: T}\ndiagnosis: {label: ATC, date: '2019-01-10'}\n"
+        "medications: [{id: m, label: Drug, start: 2019-02, end: 2019-06, stop_reason: PD}]\n"
+    )
+    theme = style_theme({"font_family": "No Such Font Sans"}, LIGHT, "house.yaml", {("font_family",): (1, 1)})
+    result = render_file(str(case), [("svg", str(tmp_path / "chart.svg"))], theme=theme)
+    assert result.status == "ok", result.error
+    assert [w for w in result.warnings if "No Such Font Sans" in w] == list(theme.warnings)

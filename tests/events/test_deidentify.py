@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from atc_timeline.case.dates import MAX_YEAR, MIN_YEAR
 from atc_timeline.cli import app
 from atc_timeline.errors import CaseValidationError
 from atc_timeline.options import ChartOptions
@@ -161,7 +162,14 @@ def test_de_identified_tooltips_repeat_only_what_the_chart_shows():
 
 def test_a_far_time_zero_renders_de_identified(tmp_path):
     # Months from a time zero far from every event: date arithmetic, not nanosecond Timestamps.
-    case = _write(tmp_path, _case().replace("{id: c,", "{id: c, time_zero: '9999',"))
+    # The farthest a case may set is the last day of the last year a chart can show.
+    far = _write(tmp_path, _case().replace("{id: c,", "{id: c, time_zero: '9999',"))
+    refused = _render(str(far), "-o", str(tmp_path / "far.png"), "--deidentify", "--title", "A")
+    assert refused.exit_code == 1
+    assert f"case.time_zero: '9999' is outside the years a chart can show ({MIN_YEAR} to {MAX_YEAR})" in (
+        refused.stderr
+    )
+    case = _write(tmp_path, _case().replace("{id: c,", f"{{id: c, time_zero: '{MAX_YEAR}-12-31~',"))
     for fmt in ("png", "svg", "pptx"):
         result = _render(str(case), "-o", str(tmp_path / f"c.{fmt}"), "--deidentify", "--title", "A")
         assert result.exit_code == 0, result.stderr

@@ -166,7 +166,7 @@ class Stamps:
                 {"version": MANIFEST_VERSION, "outputs": dict(sorted(merged.items()))}, indent=1
             )
             # A failed write is a CaseError naming the manifest (write_atomic's message).
-            write_atomic(folder / MANIFEST, text.encode() + b"\n")
+            write_atomic(folder / MANIFEST, text.encode() + b"\n", own=True)
             self._manifests[folder] = merged
         self._new.clear()
 

@@ -52,20 +52,25 @@ _KINDS = {
 }
 
 
-def check_replaceable(path: str | Path) -> None:
+def check_replaceable(path: str | Path, own: bool = False) -> None:
     """Refuse a target that exists but is not a regular file (a device, a pipe, a folder).
 
     Why: the rename that makes a write atomic would replace the device or pipe itself; run as
-    root, `-o /dev/null` would turn the system's /dev/null into a PNG.
+    root, `-o /dev/null` would turn the system's /dev/null into a PNG. A file of our own (the
+    stamp manifest, `own`) may replace a link or a pipe left in its place, never a device.
     """
     try:
-        found = os.stat(path)  # through a symbolic link: what it points to is what is written
+        # A chart is written through a link, so what the link points to is what counts.
+        found = os.lstat(path) if own else os.stat(path)
     except (OSError, ValueError):
         return
-    if not stat.S_ISREG(found.st_mode):
-        kind = _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
-        hint = "; to write to stdout, use -o -" if kind != "a folder" else "; name a file to write"
-        raise CaseError(f"{path}: is {kind}, not a file a chart can replace{hint}")
+    if stat.S_ISREG(found.st_mode) or (own and (stat.S_ISLNK(found.st_mode) or stat.S_ISFIFO(found.st_mode))):
+        return
+    kind = _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
+    hint = "; name a file to write" if kind == "a folder" else "; to write to stdout, use -o -"
+    if own:
+        hint = "; remove it, or write to another folder"
+    raise CaseError(f"{path}: is {kind}, not a file that can be replaced{hint}")
 
 
 def _prefix(path: Path, most: int) -> str:
@@ -95,15 +100,17 @@ def _error(path: Path, exc: OSError) -> CaseError:
     return CaseError(f"{path}: cannot write the file ({reason})")
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+def write_atomic(path: str | Path, data: bytes, own: bool = False) -> None:
     """Write bytes to path via a temporary file and rename, so no half-written file remains.
 
     A full disk, a read-only folder, a name too long or any other failed write raises a
-    CaseError naming the file; an existing file at `path` is then left as it was.
+    CaseError naming the file; an existing file at `path` is then left as it was. A link is
+    written through, unless the file is our `own` (the stamp manifest): then the link itself
+    is replaced, so a manifest linked elsewhere never writes into another file.
     """
     path = Path(path)
-    check_replaceable(path)
-    if os.path.islink(path):
+    check_replaceable(path, own)
+    if not own and os.path.islink(path):
         # Write what the link points to, and keep the link (as writing the file in place would).
         path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")

@@ -135,7 +135,7 @@ def test_a_device_or_a_pipe_is_never_replaced(tmp_path) -> None:
 
     pipe = tmp_path / "chart.png"
     os.mkfifo(pipe)
-    with pytest.raises(CaseError, match="is a named pipe, not a file a chart can replace"):
+    with pytest.raises(CaseError, match="is a named pipe, not a file that can be replaced"):
         write_atomic(pipe, b"png")
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     device = tmp_path / "null.png"

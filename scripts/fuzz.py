@@ -33,6 +33,7 @@ import os
 import random
 import selectors
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -957,7 +958,7 @@ def hostile_scenarios(work: Path) -> list[tuple[str, str, str]]:
     many.mkdir()
     for index in range(8):
         shutil.copy(good, many / f"c{index}.yaml")
-    for delay in (0.2, 0.6, 1.0, 2.0, 3.0):
+    for delay in (0.2, 0.6, 1.0, 2.0):
         out = work / f"sig{delay}"
         proc = subprocess.Popen(
             [
@@ -1000,7 +1001,7 @@ def hostile_scenarios(work: Path) -> list[tuple[str, str, str]]:
             f"Ctrl-C after {delay} s",
             proc.returncode,
             err,
-            expect=(130, 0),
+            expect=(130,),  # eight cases in two formats take longer than the longest delay
             folder=out if out.exists() else None,
         )
     return results
@@ -1039,6 +1040,9 @@ def main() -> int:
     if args.worker:
         _worker()
         return 0
+    # Why: run in the background (`&`, nohup) this process may have inherited SIGINT ignored,
+    # and the commands it starts would inherit that too, so the Ctrl-C scenarios test nothing.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     keep = args.keep or Path(tempfile.mkdtemp(prefix="atc-fuzz-keep-"))
     keep.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

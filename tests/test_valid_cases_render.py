@@ -6,7 +6,7 @@ optional parts, many lanes. Each one must pass the checks (no error) and render 
 format through the library without an exception; the SVG must parse as XML, and the
 summary tables (`atc-timeline summary`) must be made too.
 
-Few examples by default, to keep CI quick; ATC_RENDER_EXAMPLES=400 runs a long local search (about 10 minutes).
+Few examples by default, to keep CI quick; ATC_RENDER_EXAMPLES=400 searches longer (about 10 minutes).
 """
 
 from __future__ import annotations

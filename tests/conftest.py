@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+# Why: a test run started in the background (`&`, nohup, some CI runners) inherits SIGINT
+# ignored, and so would every command the tests start: the Ctrl-C tests would then test nothing.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "cases").glob("*.yaml"))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 
-from atc_timeline.case.dates import parse_date
+from atc_timeline.case.dates import looks_like_date, parse_date
 from atc_timeline.case.model import MAX_TEXT
+from atc_timeline.case.text import NOT_TEXT, describe_character
 from atc_timeline.errors import OptionError
 from atc_timeline.layout import AXIS_MODES, UNIT_DAYS
 
@@ -35,7 +35,6 @@ MAX_MEGAPIXELS = 150
 # What a title cannot hold: C0/C1 control characters but tab, newline and carriage return
 # (case files refuse the same), U+FFFE and U+FFFF (not allowed in SVG), and lone surrogates,
 # which is how bytes that are not UTF-8 arrive from the command line.
-_BAD_TITLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ def _check_title(title: object) -> None:
         raise OptionError(
             "title", f"a title of {len(title):,} characters is longer than the {MAX_TEXT:,} allowed"
         )
-    bad = _BAD_TITLE.search(title)
+    bad = NOT_TEXT.search(title)  # the case file's own rule for text
     if bad is None:
         return
     char = bad.group()
@@ -156,9 +155,8 @@ def _check_title(title: object) -> None:
             f"the title is not UTF-8 text (byte 0x{ord(char) - 0xDC00:02X} at character "
             f"{bad.start() + 1}); check the terminal's or the script's encoding",
         )
-    name = "the control character" if ord(char) < 0xA0 else "the character"
     raise OptionError(
-        "title", f"the title contains {name} U+{ord(char):04X} at character {bad.start() + 1}; remove it"
+        "title", f"the title contains {describe_character(char)} at character {bad.start() + 1}; remove it"
     )
 
 
@@ -167,7 +165,9 @@ def check_time_zero(time_zero: str, item_ids: set[str], has_diagnosis_date: bool
     if time_zero not in ("diagnosis", *item_ids):
         try:
             parse_date(time_zero)
-        except ValueError:
+        except ValueError as exc:
+            if looks_like_date(time_zero):  # a date, but one a chart cannot show: say why
+                raise OptionError("time_zero", f"time zero {exc}") from None
             raise OptionError(
                 "time_zero",
                 f"time zero '{time_zero}' is neither 'diagnosis', an item id "

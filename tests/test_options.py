@@ -57,6 +57,11 @@ def test_time_zero_must_name_something():
         check_time_zero("lunch", {"a"}, True)
     with pytest.raises(OptionError, match=r"has no diagnosis\.date"):
         check_time_zero("diagnosis", set(), False)
+    # A date the chart cannot show is told why, not that it is no date.
+    with pytest.raises(OptionError, match=r"time zero '9999' is outside the years a chart can show"):
+        check_time_zero("9999", {"a"}, True)
+    with pytest.raises(OptionError, match=r"time zero '2017-13' is not a date: there is no month 13"):
+        check_time_zero("2017-13", {"a"}, True)
 
 
 def test_the_pixel_count_is_capped_with_the_dpi_that_would_do():
@@ -89,10 +94,12 @@ def test_a_journal_chart_is_capped_at_the_height_it_may_grow_to():
         ("\x00", "the control character U+0000"),
         ("del\x7f", "the control character U+007F"),
         ("next line\x85", "the control character U+0085"),
-        ("\ufffe", "the character U+FFFE"),
-        ("x\uffff", "the character U+FFFF at character 2"),
+        ("\ufffe", "the Unicode noncharacter U+FFFE"),
+        ("x\uffff", "the Unicode noncharacter U+FFFF at character 2"),
+        ("a\ufdd0", "the Unicode noncharacter U+FDD0"),
+        ("b\U0001fffe", "the Unicode noncharacter U+1FFFE"),
         ("bad \udcff byte", "the title is not UTF-8 text (byte 0xFF at character 5)"),
-        ("lone \ud800", "the character U+D800"),
+        ("lone \ud800", "half of a UTF-16 surrogate pair U+D800"),
         ("t" * 1001, "a title of 1,001 characters is longer than the 1,000 allowed"),
     ],
 )

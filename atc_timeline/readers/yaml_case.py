@@ -210,14 +210,18 @@ def _sorted(issues: list[Issue]) -> list[Issue]:
     return unique
 
 
+_STOPPED = "stopped after"
+
+
 def _capped(issues: list[Issue], file: str, total: int) -> list[Issue]:
     """At most MAX_ISSUES issues, and a last one saying how many more there are."""
     if total <= MAX_ISSUES:
         return issues
     shown = issues[:MAX_ISSUES]
     more = max(total - MAX_ISSUES, 1)
-    message = f"stopped after {MAX_ISSUES} problems; {more:,} more not shown"
-    return [*shown, Issue(file, None, None, "", message)]
+    message = f"{_STOPPED} {MAX_ISSUES} problems; {more:,} more not shown"
+    # A note, not one more error: validate counts "200 errors", not 201.
+    return [*shown, Issue(file, None, None, "", message, severity="warning")]
 
 
 def check_text(text: str, file: str = "<case>", today: dt.date | None = None) -> Report:
@@ -244,7 +248,9 @@ def validate_data(data: Any, lines: LineMap, file: str = "<case>") -> Case:
     """Validate parsed YAML data into a Case, raising CaseValidationError with every error."""
     case, issues = _collect(data, lines, file, None)
     if case is None:
-        raise CaseValidationError([i for i in issues if i.severity == "error"])
+        # The errors, and the note that more were not shown (a warning, so not counted).
+        kept = [i for i in issues if i.severity == "error" or i.message.startswith(_STOPPED)]
+        raise CaseValidationError(kept)
     return case
 
 

@@ -29,7 +29,8 @@ def test_a_file_with_thousands_of_problems_stops_after_a_few_hundred_and_says_ho
     assert report.case is None
     assert len(report.issues) == MAX_ISSUES + 1
     last = report.issues[-1]
-    assert (last.file, last.line, last.path) == ("many.yaml", None, "")
+    assert (last.file, last.line, last.path, last.severity) == ("many.yaml", None, "", "warning")
+    assert len(report.errors) == MAX_ISSUES
     assert last.message == f"stopped after {MAX_ISSUES} problems; {1_900 * 8 - MAX_ISSUES:,} more not shown"
     assert all(i.line is not None for i in report.issues[:-1]), "the problems shown are located"
     assert elapsed < 5, f"refusing took {elapsed:.1f} s"

@@ -331,7 +331,7 @@ def test_a_chart_too_large_for_memory_is_refused_with_what_to_lower(case, tmp_pa
         (b"bad \xff byte", "--title: the title is not UTF-8 text (byte 0xFF at character 5)"),
         (b"bell \x07", "--title: the title contains the control character U+0007 at character 6"),
         (b"escape \x1b[31m", "--title: the title contains the control character U+001B"),
-        ("noncharacter \ufffe".encode(), "--title: the title contains the character U+FFFE"),
+        ("noncharacter \ufffe".encode(), "--title: the title contains the Unicode noncharacter U+FFFE"),
     ],
 )
 def test_titles_with_bytes_no_chart_can_show_are_refused(tmp_path, case, title, words):

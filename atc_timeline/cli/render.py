@@ -197,11 +197,15 @@ def _is_folder(output: str) -> bool:
     return output.endswith(("/", os.sep)) or os.path.isdir(output)
 
 
-def _print_result(result: Any, quiet: bool) -> None:
-    """A result's warnings (unless quiet) and errors on stderr (an internal error's traceback
-    first, with --debug)."""
+def _print_result(result: Any, quiet: bool, seen: set[str] | None = None) -> None:
+    """A result's warnings (unless quiet; each once per run with `seen`) and errors on stderr
+    (an internal error's traceback first, with --debug)."""
     if not quiet:
         for message in result.warnings:
+            if seen is not None:
+                if message in seen:  # e.g. the house style's missing font, told for every case
+                    continue
+                seen.add(message)
             print_warning(message)
     if result.status == "failed":
         if result.traceback and debug_wanted():
@@ -292,6 +296,7 @@ def _render_batch(
             check_format(chosen_format)  # refuses unknown formats before any work starts
     out_dir.mkdir(parents=True, exist_ok=True)
     records = []
+    told: set[str] = set()
     counts = dict.fromkeys(STATUSES, 0)
     progress = _progress(len(planned), stamps is not None) if not quiet and summary is None else None
     try:
@@ -299,7 +304,7 @@ def _render_batch(
             for job, result in zip(planned, results, strict=True):
                 records.append(result.record())
                 counts[result.status] += 1
-                _print_result(result, quiet)
+                _print_result(result, quiet, told)
                 if result.status != "failed":
                     # A failed case is never stamped: the next run tries it again. Input from
                     # stdin has no keys, so it is never stamped either.

@@ -60,7 +60,12 @@ def style_theme(
             if not (isinstance(families, list) and families and all(isinstance(f, str) for f in families)):
                 problem((key,), "must be a font name or a list of names")
             else:
-                changes[key] = _with_fallback(tuple(families))
+                from atc_timeline.mpl.fonts import font_files
+
+                # A font that is not installed is left out (and warned about below): kept,
+                # matplotlib would log its own "findfont" line for it on every chart.
+                present = {face.family for face in font_files(families)}
+                changes[key] = _with_fallback(tuple(f for f in families if f in present))
                 notes += _missing_fonts(families, where, lines.get((key,)))
         elif not isinstance(value, dict):
             problem((key,), "must map a category to a colour")

@@ -67,7 +67,10 @@ def test_a_house_font_falls_back_to_dejavu_sans_for_what_it_lacks():
     from atc_timeline.mpl.fonts import missing_glyphs
 
     theme = style_theme({"font_family": "No Such Font Sans"}, LIGHT)
-    assert theme.font_family == ("No Such Font Sans", "DejaVu Sans")
+    # The uninstalled font is left out of the list (matplotlib would log it on every chart).
+    assert theme.font_family == ("DejaVu Sans",)
+    kept = style_theme({"font_family": ["No Such Font Sans", "DejaVu Serif"]}, LIGHT)
+    assert kept.font_family == ("DejaVu Serif", "DejaVu Sans")
     texts = ["\u2715 Disease progression", "2.0 Gy \u00d7 10", "\u2026"]
     assert missing_glyphs(texts, theme.families()) == {}
 

@@ -163,11 +163,13 @@ def test_a_full_disk_keeps_the_old_chart(tmp_path, case):
 
 
 def test_a_full_disk_in_a_real_process_is_one_plain_line(tmp_path, case):
-    with tmpfs(tmp_path / "full", size="64k") as folder:
+    # Nearly full before the run: a chart of any size (PDFs are smaller on older matplotlib)
+    # cannot fit in what is left.
+    with tmpfs(tmp_path / "full", size="64k", fill={"filler": bytes(56 * 1024)}) as folder:
         proc = atc("render", str(case), "-o", str(folder / "chart.pdf"))
         assert proc.returncode == 1
         assert proc.stderr.decode() == f"error: {folder / 'chart.pdf'}: cannot write the file ({FULL})\n"
-        assert list(folder.iterdir()) == []
+        assert list(folder.iterdir()) == [folder / "filler"]
 
 
 # --- names near and over the file system's limit -------------------------------------------

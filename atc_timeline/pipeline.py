@@ -243,8 +243,8 @@ def render_checked(
     try:
         notes.extend(theme.warnings)  # e.g. a house style's font that is not installed
         glyphs = missing_glyph_warning(report.case, theme)
-        if glyphs:
-            notes.append(glyphs)
+        if glyphs:  # named by its case file: a batch tells each distinct warning once
+            notes.append(f"{name}: {glyphs}")
         if options is not None and options.deidentify:
             notes.extend(_identifier_notes(report.case, options, name, source, text))
         _refuse_writing_onto(source, targets)

@@ -117,11 +117,12 @@ def test_single_and_batch_renders_warn_about_missing_glyphs_the_same_way(tmp_pat
     )
     assert single.returncode == batch.returncode == 0, single.stderr + batch.stderr
     for stderr in (single.stderr, batch.stderr):
-        assert "warning: 1 character has no glyph in the chart's fonts" in stderr
+        assert f"warning: {case}: 1 character has no glyph in the chart's fonts" in stderr
         assert "U+13000" in stderr
         assert "UserWarning" not in stderr, stderr
         assert "missing from font" not in stderr, stderr
     assert batch.stderr.count("U+13000") == 2, "one friendly warning per case"
+    assert f"warning: {other}: 1 character has no glyph" in batch.stderr
 
 
 def test_help_on_the_library_calls_reads():

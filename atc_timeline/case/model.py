@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -137,8 +138,43 @@ MIN_DOSE_GY = 0.01
 MAX_FRACTIONS = 200
 # Why strict: YAML writes a number or true/false; lax parsing would draw `age: true` as a
 # 1-year-old and take grade '3' or 3.0 for 3.
+# A dose as clinicians write it: a number of Gy, or a number with its unit ("2 Gy", "200 cGy",
+# "1,8 Gy" with a decimal comma); stored in Gy.
+DOSE_UNITS = {"gy": 1.0, "cgy": 0.01, "mgy": 0.001}
+_DOSE_TEXT = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*$")
+_DOSE_PATTERN = r"^\s*[0-9]+([.,][0-9]+)?\s*(Gy|cGy|mGy|GY|CGY|MGY|gy|cgy|mgy)\s*$"
+
+
+def _dose_in_gy(value: object) -> object:
+    """'2 Gy', '200 cGy' or '1,8 Gy' -> Gy as a float; anything else passes to the number check."""
+    if not isinstance(value, str):
+        return value
+    found = _DOSE_TEXT.match(value)
+    if found is None:
+        if _PLAIN_NUMBER.match(value.strip()):
+            raise ValueError(f"{shown(value)} is quoted: write the number without quotes, or with a unit")
+        raise ValueError(f"{shown(value)} is not a dose; write a number of Gy, or with a unit: 2 Gy, 200 cGy")
+    number, unit = found.groups()
+    factor = DOSE_UNITS.get(unit.lower())
+    if factor is None:
+        raise ValueError(f"unknown dose unit {shown(unit)}; use Gy, cGy or mGy (2 Gy, 200 cGy)")
+    return round(float(number.replace(",", ".")) * factor, 6)
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+([.,][0-9]*)?$")
 Dose = Annotated[
-    float, Field(strict=True, allow_inf_nan=False, ge=MIN_DOSE_GY, le=MAX_DOSE_GY)
+    float,
+    Field(strict=True, allow_inf_nan=False, ge=MIN_DOSE_GY, le=MAX_DOSE_GY),
+    BeforeValidator(_dose_in_gy),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": MIN_DOSE_GY, "maximum": MAX_DOSE_GY},
+                {"type": "string", "pattern": _DOSE_PATTERN},
+            ],
+            "description": "Gy, or a number with its unit: 2 Gy, 200 cGy",
+        }
+    ),
 ]
 
 # Code systems by short alias (FHIR canonical URIs are in the README); codes are optional.

@@ -111,6 +111,8 @@ def explain(error: Mapping[str, Any], path: KeyPath) -> tuple[KeyPath, str]:
             f"{words.get(k, k)} {v}" for k, v in ctx.items()
         )
         shown = f"{value:g}" if isinstance(value, float) else describe(value).strip("'")
+        if path and path[-1] in _GY_FIELDS and shown.replace(".", "", 1).isdigit():
+            shown += " Gy"
         return path, f"{shown} is out of range{bound}"
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
@@ -134,6 +136,9 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_GY_FIELDS = ("dose_per_fraction", "total_dose")
+
+
 def _bounds(path: KeyPath) -> str:
     """'; it must be at least 0.01 and at most 1000' from the field's constraints ('' if none)."""
     model = model_at(path[:-1]) if path else None
@@ -141,8 +146,9 @@ def _bounds(path: KeyPath) -> str:
     if field is None:
         return ""
     words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+    unit = " Gy" if path[-1] in _GY_FIELDS else ""  # doses are read in Gy (or with a unit)
     found = [
-        f"{words[name]} {getattr(rule, name):g}"
+        f"{words[name]} {getattr(rule, name):g}{unit}"
         for rule in _constraints(field.metadata, field.annotation)
         for name in words
         if hasattr(rule, name)

@@ -24,6 +24,9 @@ def _errors(text: str) -> list[tuple[str, str]]:
     return [(i.path, i.message) for i in report.errors]
 
 
+GY_RANGE = "; it must be at least 0.01 Gy and at most 1000 Gy"
+
+
 def _rt(fields: str) -> str:
     return HEAD + f"radiotherapy: [{{id: rt, label: RT, start: 2019-02, {fields}}}]\n"
 
@@ -67,7 +70,7 @@ def _rt(fields: str) -> str:
         ),
         (
             "radiotherapy: [{id: r, label: RT, start: 2019-02, total_dose: '30'}]",
-            "expected a number, got '30' (write it without quotes)",
+            "'30' is quoted: write the number without quotes, or with a unit",
         ),
     ],
 )
@@ -99,8 +102,8 @@ def test_a_number_of_hundreds_of_digits_is_refused_not_overflowed(digits: int) -
     assert errors == [
         (
             "radiotherapy[0].total_dose",
-            f"a number with more than 60 digits is out of range; it must be at least 0.01 and at most "
-            f"{MAX_DOSE_GY}",
+            f"a number with more than 60 digits is out of range; it must be at least 0.01 Gy and at most "
+            f"{MAX_DOSE_GY} Gy",
         )
     ]
 
@@ -110,14 +113,15 @@ def test_infinite_and_not_a_number_doses_are_refused_with_the_range(value: str) 
     for field in ("dose_per_fraction", "total_dose"):
         ((path, message),) = _errors(_rt(f"{field}: {value}"))
         assert path == f"radiotherapy[0].{field}"
-        assert message.endswith(f"is not a finite number; it must be at least 0.01 and at most {MAX_DOSE_GY}")
+        assert message.endswith(f"is not a finite number{GY_RANGE}")
 
 
 @pytest.mark.parametrize(
     ("fields", "path", "message"),
     [
-        ("total_dose: 1001", "total_dose", "1001 is out of range; it must be at least 0.01 and at most 1000"),
-        ("total_dose: 0", "total_dose", "0 is out of range; it must be at least 0.01 and at most 1000"),
+        ("total_dose: 1001", "total_dose", f"1001 Gy is out of range{GY_RANGE}"),
+        ("total_dose: 0", "total_dose", f"0 Gy is out of range{GY_RANGE}"),
+        ("total_dose: 200000 cGy", "total_dose", f"2000 Gy is out of range{GY_RANGE}"),
         ("fractions: 0", "fractions", "0 is out of range; it must be at least 1 and at most 200"),
         ("fractions: 201", "fractions", "201 is out of range; it must be at least 1 and at most 200"),
         (
@@ -271,3 +275,31 @@ def test_an_id_cannot_pass_for_a_dose_phase() -> None:
             "contains '--phase-', which the chart keeps for naming dose phases; choose another id",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "gray"),
+    [("2", 2.0), ("2.0 Gy", 2.0), ("200 cGy", 2.0), ("1,8 Gy", 1.8), ("2 gy", 2.0), ("1800 mGy", 1.8)],
+)
+def test_doses_are_read_as_clinicians_write_them(written: str, gray: float) -> None:
+    for field in ("dose_per_fraction", "total_dose"):
+        # Block style: in a flow mapping, the decimal comma of "1,8 Gy" would end the value.
+        item = f"  - id: rt\n    label: RT\n    start: 2019-02\n    {field}: {written}\n"
+        text = HEAD + "radiotherapy:\n" + item
+        report = check_text(text, "c.yaml")
+        assert report.case is not None, report.errors
+        assert getattr(report.case.radiotherapy[0], field) == pytest.approx(gray)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2 rad", "unknown dose unit 'rad'; use Gy, cGy or mGy (2 Gy, 200 cGy)"),
+        ("-2 Gy", "'-2 Gy' is not a dose; write a number of Gy, or with a unit: 2 Gy, 200 cGy"),
+        ("lots", "'lots' is not a dose; write a number of Gy, or with a unit: 2 Gy, 200 cGy"),
+    ],
+)
+def test_a_dose_with_an_unknown_unit_is_refused_naming_the_known_ones(written: str, message: str) -> None:
+    ((path, found),) = _errors(_rt(f"dose_per_fraction: {written}"))
+    assert path == "radiotherapy[0].dose_per_fraction"
+    assert found == message

@@ -226,7 +226,7 @@ def test_range_messages_use_words() -> None:
         load_case_text(text)
     (issue,) = info.value.issues
     assert issue.path == "radiotherapy[0].dose_per_fraction"
-    assert issue.message == "0 is out of range; it must be at least 0.01 and at most 1000"
+    assert issue.message == "0 Gy is out of range; it must be at least 0.01 Gy and at most 1000 Gy"
 
 
 def test_cross_checks_report_every_problem() -> None:

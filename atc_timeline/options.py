@@ -44,7 +44,9 @@ class ChartOptions:
     width: float = DEFAULT_WIDTH
     height: float = DEFAULT_HEIGHT
     dpi: float = DEFAULT_DPI
-    title: str | None = None
+    title: str | None = None  # "" draws no title (a journal's caption carries it)
+    show_subtitle: bool = True  # the patient and diagnosis line under the title
+    show_source: bool = True  # the "Source: ..." line at the foot
     size: str | None = None  # a SIZE_PRESETS name; width/height still override
     axis: str = "both"  # calendar | relative | both
     unit: str = "months"  # days | weeks | months

@@ -59,6 +59,8 @@ def layout_case(
         axis=axis,
         unit=options.unit,
         show_title=show_title,
+        show_subtitle=options.show_subtitle,
+        show_source=options.show_source,
     )
     layouter = Layouter(events, context, make_measure(theme), Sizes().scaled(options.text_scale()))
     layout = layouter.layout(layout_options)
@@ -174,7 +176,7 @@ def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
         png,
         width_in=options.width,
         height_in=options.height,
-        title=options.title or case.case.title,
+        title=options.title if options.title is not None else case.case.title,
         notes="" if options.deidentify else case.case.source or "",
         deidentified=options.deidentify,
     )

@@ -57,7 +57,15 @@ def render(
     ] = None,
     width: Annotated[float | None, typer.Option(help="Chart width in inches (overrides --size).")] = None,
     height: Annotated[float | None, typer.Option(help="Chart height in inches (overrides --size).")] = None,
-    title: Annotated[str | None, typer.Option(help="Title to use instead of the case title.")] = None,
+    title: Annotated[
+        str | None, typer.Option(help='Title to use instead of the case title ("" for none).')
+    ] = None,
+    subtitle: Annotated[
+        bool, typer.Option("--subtitle/--no-subtitle", help="The patient and diagnosis line under the title.")
+    ] = True,
+    source_line: Annotated[
+        bool, typer.Option("--source/--no-source", help='The "Source: ..." line at the foot.')
+    ] = True,
     theme: Annotated[str, typer.Option(help="light, dark (dark slides) or print (grayscale).")] = "light",
     transparent: Annotated[bool, typer.Option(help="Transparent background.")] = False,
     style: Annotated[
@@ -107,6 +115,8 @@ def render(
         "height": height,
         "dpi": dpi,
         "title": title,
+        "show_subtitle": subtitle,
+        "show_source": source_line,
         "axis": axis,
         "unit": unit,
         "time_zero": time_zero,

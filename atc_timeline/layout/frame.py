@@ -86,15 +86,17 @@ def make_frame(
     """Titles, margins, time scale, legend and lane contents for one width and text size."""
     width = options.width
     margin = MARGIN
-    title = options.title or context.title
+    title = options.title if options.title is not None else context.title
     title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
     title_h = measure(title_text, s.title)[1]
-    if not options.show_title:
+    if not options.show_title or not title:  # a title of "": the caption carries it
         title_text, title_h = "", -0.06
-    subtitle = wrap_text(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
+    subtitle = ""
+    if options.show_subtitle:
+        subtitle = wrap_text(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
     subtitle_h = measure(subtitle, s.subtitle)[1] if subtitle else 0.0
     footnote = ""
-    if context.source:
+    if context.source and options.show_source:
         footnote = wrap_text("Source: " + context.source, width - 2 * margin, s.footnote, measure, 2)
     footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
 

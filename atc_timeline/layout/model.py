@@ -79,6 +79,8 @@ class LayoutOptions:
     axis: str = "both"  # calendar | relative | both
     unit: str = "months"  # days | weeks | months
     show_title: bool = True  # False where the title lives elsewhere (a slide's title box)
+    show_subtitle: bool = True
+    show_source: bool = True
 
 
 @dataclass(frozen=True)

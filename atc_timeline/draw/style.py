@@ -62,11 +62,12 @@ def style_theme(
             else:
                 from atc_timeline.mpl.fonts import font_files
 
+                installed = {face.family for face in font_files(_with_fallback(tuple(families)))}
                 # A font that is not installed is left out (and warned about below): kept,
                 # matplotlib would log its own "findfont" line for it on every chart.
-                present = {face.family for face in font_files(families)}
-                changes[key] = _with_fallback(tuple(f for f in families if f in present))
-                notes += _missing_fonts(families, where, lines.get((key,)))
+                kept = _with_fallback(tuple(f for f in families if f in installed))
+                changes[key] = kept
+                notes += _missing_fonts(families, installed, kept[0], where, lines.get((key,)))
         elif not isinstance(value, dict):
             problem((key,), "must map a category to a colour")
         else:
@@ -100,13 +101,10 @@ def _with_fallback(families: tuple[str, ...]) -> tuple[str, ...]:
     return families if BASE_FAMILY in families else (*families, BASE_FAMILY)
 
 
-def _missing_fonts(families: list[str], where: str, at: tuple[int, int] | None) -> list[str]:
-    """A located warning for each named font matplotlib cannot find."""
-    from atc_timeline.mpl.fonts import BASE_FAMILY, font_files
-
-    faces = font_files(_with_fallback(tuple(families)))
-    installed = {face.family for face in faces}
-    instead = faces[0].family if faces else BASE_FAMILY
+def _missing_fonts(
+    families: list[str], installed: set[str], instead: str, where: str, at: tuple[int, int] | None
+) -> list[str]:
+    """A located warning for each named font that is not `installed` (text is drawn in `instead`)."""
     line, column = at or (None, None)
     return [
         str(

@@ -27,7 +27,8 @@ from atc_timeline.events.normalize import case_context, normalize_events
 from atc_timeline.layout import Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.mpl.measure import make_measure
 from atc_timeline.options import MAX_JOURNAL_HEIGHT, ChartOptions, check_time_zero
-from atc_timeline.readers.yaml_case import Report, check_file, check_text, load_case
+from atc_timeline.readers.bounded import STDIN
+from atc_timeline.readers.yaml_case import Report, check_source, load_case
 from atc_timeline.results import Result
 from atc_timeline.writers.atomic import write_atomic
 from atc_timeline.writers.figure_bytes import figure_to_bytes
@@ -212,8 +213,8 @@ def render_file(
     """
     started = time.perf_counter()
     try:
-        name = "<stdin>" if source == "-" else str(source)
-        report = check_text(text or "", name) if source == "-" else check_file(source)
+        name = STDIN if source == "-" else str(source)
+        report = check_source(source, text)
     except Exception as exc:
         return _failure(str(source), exc, started)
     result = render_checked(report, targets, options, theme, source=source, text=text, started=started)

@@ -164,7 +164,7 @@ def test_render_file_lets_ctrl_c_through(monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "check_file", interrupted)
+    monkeypatch.setattr(pipeline, "check_source", interrupted)  # the check render_file runs
     with pytest.raises(KeyboardInterrupt):
         render_file(str(FOUNDING), [("png", "-")])
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from atc_timeline.batch.plan import Job
 from atc_timeline.draw.themes import LIGHT, Theme
 from atc_timeline.errors import internal_error_message
+from atc_timeline.readers.bounded import STDIN
 from atc_timeline.results import Result
 
 if TYPE_CHECKING:
@@ -316,7 +317,7 @@ def _internal_error(job: Job, exc: BaseException, traceback: str) -> Result:
 
 
 def _name(job: Job) -> str:
-    return "<stdin>" if job.source == "-" else job.source
+    return STDIN if job.source == "-" else job.source
 
 
 def _how(exitcode: int | None) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from atc_timeline.batch.stamps import MANIFEST
 from atc_timeline.errors import CaseError, OptionError
+from atc_timeline.readers.bounded import STDIN
 from atc_timeline.writers.atomic import check_name, check_replaceable
 
 FIELDS = ("stem", "format", "size", "theme")
@@ -84,7 +85,7 @@ class Protected:
             except (OSError, ValueError):
                 return
             if stat.S_ISREG(found.st_mode):
-                self._ids[(found.st_dev, found.st_ino)] = "<stdin>"
+                self._ids[(found.st_dev, found.st_ino)] = STDIN
 
     def owner(self, target: str | Path) -> str | None:
         """The input that `target` is (the same path, a link to it, or a hard link), else None."""

@@ -21,17 +21,15 @@ class OutputFormat(str, Enum):
 
 def _check(path: Path) -> Any:
     """The report on one case file, or on the case read from stdin for "-"."""
-    from atc_timeline.readers.yaml_case import Report, check_file, check_text
-
-    if str(path) != "-":
-        return check_file(path)
     from atc_timeline.errors import CaseValidationError
     from atc_timeline.readers.bounded import STDIN, read_stdin_text
+    from atc_timeline.readers.yaml_case import Report, check_source
 
     try:
-        return check_text(read_stdin_text(), STDIN)
+        text = read_stdin_text() if str(path) == "-" else None
     except CaseValidationError as exc:  # unreadable or not UTF-8: one located error
         return Report(STDIN, None, tuple(exc.issues))
+    return check_source(path, text)
 
 
 @app.command()

@@ -223,13 +223,6 @@ def _print_result(result: Any, quiet: bool, seen: set[str] | None = None) -> Non
         print_error(result.error)
 
 
-def _check(source: str, stdin_text: str | None) -> Any:
-    """The case file's check (readers only: no drawing stack)."""
-    from atc_timeline.readers.yaml_case import check_file, check_text
-
-    return check_text(stdin_text or "", "<stdin>") if source == "-" else check_file(source)
-
-
 def _render_one(
     source: str,
     stdin_text: str | None,
@@ -252,7 +245,9 @@ def _render_one(
                 console(True).print(f"{target} is up to date (skipped)", markup=False, soft_wrap=True)
             return
     # Check first, then import the drawing stack (~0.5 s): a bad file is refused at once.
-    report = _check(source, stdin_text)
+    from atc_timeline.readers.yaml_case import check_source  # readers only: no drawing stack
+
+    report = check_source(source, stdin_text)
     if report.case is None:
         from atc_timeline.results import Result
 

@@ -24,6 +24,7 @@ from atc_timeline.case.model import (
     Radiotherapy,
 )
 from atc_timeline.errors import CaseValidationError, Issue
+from atc_timeline.readers.bounded import STDIN
 from atc_timeline.readers.messages import describe, explain, field_names, iter_issues, locate
 from atc_timeline.readers.yaml_source import (
     MAX_FILE_BYTES,
@@ -242,6 +243,13 @@ def check_file(path: str | Path, today: dt.date | None = None) -> Report:
     except CaseValidationError as exc:
         return Report(str(path), None, tuple(exc.issues))
     return check_text(text, str(path), today)
+
+
+def check_source(source: str | Path, text: str | None = None) -> Report:
+    """Check a case file, or for the source "-" the `text` already read from stdin."""
+    if str(source) == "-":
+        return check_text(text or "", STDIN)
+    return check_file(source)
 
 
 def validate_data(data: Any, lines: LineMap, file: str = "<case>") -> Case:

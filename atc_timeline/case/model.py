@@ -151,7 +151,14 @@ def _dose_in_gy(value: object) -> object:
         return value
     found = _DOSE_TEXT.match(value)
     if found is None:
-        if _PLAIN_NUMBER.match(value.strip()):
+        plain = value.strip()
+        if _PLAIN_NUMBER.match(plain) and "," in plain:
+            # Why: YAML reads an unquoted 1,8 as text too, so this need not have been quoted.
+            point = plain.replace(",", ".")
+            raise ValueError(
+                f"{shown(value)} has a decimal comma but no unit: write {point}, or {plain} Gy"
+            )
+        if _PLAIN_NUMBER.match(plain):
             raise ValueError(f"{shown(value)} is quoted: write the number without quotes, or with a unit")
         raise ValueError(f"{shown(value)} is not a dose; write a number of Gy, or with a unit: 2 Gy, 200 cGy")
     number, unit = found.groups()

@@ -78,6 +78,13 @@ def test_numbers_and_flags_must_be_written_as_such(block: str, message: str) -> 
     assert [m for _, m in _errors(HEAD + block + "\n")] == [message]
 
 
+def test_an_unquoted_decimal_comma_is_told_to_add_a_unit_not_to_unquote() -> None:
+    # YAML reads an unquoted 1,8 as text, so "it is quoted" would send the user astray.
+    block = "radiotherapy:\n  - id: r\n    label: RT\n    start: 2019-02\n    dose_per_fraction: 1,8\n"
+    message = "'1,8' has a decimal comma but no unit: write 1.8, or 1,8 Gy"
+    assert [m for _, m in _errors(HEAD + block)] == [message]
+
+
 def test_a_whole_number_is_a_dose() -> None:
     report = check_text(_rt("dose_per_fraction: 2, fractions: 30, total_dose: 60"), "t.yaml")
     assert report.errors == []

@@ -8,7 +8,8 @@ from atc_timeline.case.dates import looks_like_date, parse_date
 from atc_timeline.case.model import MAX_TEXT
 from atc_timeline.case.text import NOT_TEXT, describe_character
 from atc_timeline.errors import OptionError
-from atc_timeline.layout import AXIS_MODES, UNIT_DAYS
+from atc_timeline.layout import AXIS_MODES, UNIT_DAYS, Sizes
+from atc_timeline.layout.search import MIN_LABEL_POINTS
 
 DEFAULT_WIDTH = 13.333  # a 16:9 slide, in inches
 DEFAULT_HEIGHT = 7.5
@@ -24,8 +25,17 @@ SIZE_PRESETS: dict[str, tuple[float, float, float]] = {
     "journal-2col": (7.2, 5.0, 0.66),
     "journal-1col": (3.5, 4.8, 0.58),
 }
-GROWING_PRESETS = ("journal-1col", "journal-2col")
+# The text sizes a scale applies to (points, at the 16:9 slide): a scale may never bring the
+# smallest of them below MIN_LABEL_POINTS at the real size.
+TEXT_SIZES = ("title", "subtitle", "lane", "label", "tick", "legend", "footnote")
+SMALLEST_TEXT = min(getattr(Sizes(), name) for name in TEXT_SIZES)
+MIN_TEXT_SCALE = max(0.58, MIN_LABEL_POINTS / SMALLEST_TEXT)
+JOURNAL_PRESETS = ("journal-1col", "journal-2col")
 MAX_JOURNAL_HEIGHT = 9.0  # inches: a journal page
+# Why 2x for other sizes: a chart asked to grow stays a chart of its kind (a slide grown to
+# twice its height is still read on a screen); a journal figure may take a page.
+GROWTH = 2.0
+AUTO = "auto"  # the height that asks a chart to grow until every label is shown
 WIDTHS = (2.0, 60.0)  # inches
 HEIGHTS = (1.5, 60.0)
 DPIS = (20.0, 1200.0)
@@ -54,7 +64,9 @@ class ChartOptions:
     transparent: bool = False
     deidentify: bool = False  # relative time only; no case id, exact age or source
     allow_identifiers: bool = False  # with deidentify: draw free text that looks identifying
-    fixed_height: bool = False  # True when the height was given: a journal chart never grows
+    # True: a chart that cannot show every label grows taller (up to max_height) instead of
+    # dropping labels; False keeps the size asked for and warns of what did not fit.
+    grow: bool = False
 
     def __post_init__(self) -> None:
         _check(self)
@@ -70,33 +82,47 @@ class ChartOptions:
 
     @staticmethod
     def for_size(
-        size: str | None, width: float | None = None, height: float | None = None, **others: object
+        size: str | None,
+        width: float | None = None,
+        height: float | str | None = None,
+        **others: object,
     ) -> ChartOptions:
-        """Options for a size preset, with a width or height given overriding its dimensions."""
+        """Options for a size preset, with a width or height given overriding its dimensions.
+
+        A height of "auto" keeps the preset's height but lets the chart grow (grow=True).
+        """
         if size is not None and size not in SIZE_PRESETS:
             raise OptionError("size", f"unknown size '{size}'; use one of: {', '.join(SIZE_PRESETS)}")
         preset_w, preset_h, _ = SIZE_PRESETS[size or "slide-16x9"]
+        if isinstance(height, str):
+            if height.strip().lower() != AUTO:
+                raise OptionError("height", f"a height of {height!r} is neither inches nor 'auto'")
+            height, others = None, {**others, "grow": True}
         return ChartOptions(
             width=width or preset_w,
             height=height or preset_h,
             size=size,
-            fixed_height=height is not None,
             **others,  # type: ignore[arg-type]
         )
 
     def text_scale(self) -> float:
         """How large text is relative to the 16:9 slide."""
         if self.size is not None:
-            preset_w, preset_h, scale = SIZE_PRESETS[self.size]
-            if (self.width, self.height) == (preset_w, preset_h):
-                return scale
+            preset_w, _, scale = SIZE_PRESETS[self.size]
+            # Why the width alone: a figure is printed at its column's width, so a taller
+            # journal column keeps the column's text.
+            if self.width == preset_w:
+                return float(max(scale, MIN_TEXT_SCALE))
         area = (self.width * self.height) / (DEFAULT_WIDTH * DEFAULT_HEIGHT)
-        return float(min(max(area**0.5, 0.58), 1.2))
+        return float(min(max(area**0.5, MIN_TEXT_SCALE), 1.2))
 
     @property
-    def grows(self) -> bool:
-        """True when the chart may grow taller to show every label (a journal column or page)."""
-        return self.size in GROWING_PRESETS and not self.fixed_height
+    def max_height(self) -> float:
+        """The tallest the chart may grow with grow=True: a page for a journal size, else 2x."""
+        # A journal size, or any chart as narrow as a journal page, may take a page.
+        narrow = self.width <= SIZE_PRESETS["journal-2col"][0]
+        cap = MAX_JOURNAL_HEIGHT if narrow or self.size in JOURNAL_PRESETS else self.height * GROWTH
+        return min(max(cap, self.height), HEIGHTS[1])
 
 
 def _check(options: ChartOptions) -> None:
@@ -107,6 +133,8 @@ def _check(options: ChartOptions) -> None:
         raise OptionError("axis", f"unknown axis '{options.axis}'; use one of: {', '.join(AXIS_MODES)}")
     if options.unit not in UNIT_DAYS:
         raise OptionError("unit", f"unknown unit '{options.unit}'; use one of: {', '.join(UNIT_DAYS)}")
+    if isinstance(options.height, str) and options.height.strip().lower() == AUTO:
+        raise OptionError("height", "a height of 'auto' is asked with grow=True and a height in inches")
     for name, value, (lo, hi) in (
         ("width", options.width, WIDTHS),
         ("height", options.height, HEIGHTS),
@@ -115,6 +143,8 @@ def _check(options: ChartOptions) -> None:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not lo <= value <= hi:
             unit = "" if name == "dpi" else " in"
             raise OptionError(name, f"a {name} of {value!r}{unit} is outside {lo:g}-{hi:g}{unit}")
+    if not isinstance(options.grow, bool):
+        raise OptionError("grow", f"grow {options.grow!r} is neither True nor False")
     if options.time_zero is not None and not isinstance(options.time_zero, str):
         raise OptionError("time_zero", f"time zero {options.time_zero!r} is not text")
     _check_pixels(options)
@@ -124,12 +154,12 @@ def _check(options: ChartOptions) -> None:
 
 def _check_pixels(options: ChartOptions) -> None:
     """Refuse a chart too large to draw in memory, saying what dpi would do."""
-    # A journal chart may grow to a page's height, at the same dpi.
-    height = max(options.height, MAX_JOURNAL_HEIGHT) if options.grows else options.height
+    # A chart that may grow is checked at the height it may grow to, at the same dpi.
+    height = options.max_height if options.grow else options.height
     pixels = options.width * options.dpi * height * options.dpi
     if pixels > MAX_MEGAPIXELS * 1e6:
         most = int((MAX_MEGAPIXELS * 1e6 / (options.width * height)) ** 0.5)
-        grown = f" (a {options.size} chart may grow to a page's height)" if height > options.height else ""
+        grown = f" (it may grow to {height:g} in)" if height > options.height else ""
         raise OptionError(
             "dpi",
             f"a {options.width:g} x {height:g} in chart{grown} at {options.dpi:g} dpi would be "

@@ -24,9 +24,10 @@ from atc_timeline.draw.figure import draw_timeline
 from atc_timeline.draw.themes import LIGHT, Theme, theme_named
 from atc_timeline.errors import CaseError, OptionError, internal_error_message, os_error_message
 from atc_timeline.events.normalize import case_context, normalize_events
+from atc_timeline.fitting import as_good, fit_warning, smallest_height
 from atc_timeline.layout import Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.mpl.measure import make_measure
-from atc_timeline.options import MAX_JOURNAL_HEIGHT, ChartOptions, check_time_zero
+from atc_timeline.options import SIZE_PRESETS, ChartOptions, check_time_zero
 from atc_timeline.readers.bounded import STDIN
 from atc_timeline.readers.yaml_case import Report, check_source, load_case
 from atc_timeline.results import Result
@@ -38,45 +39,106 @@ from atc_timeline.writers.formats import check_format, format_for
 def layout_case(
     case: Case, options: ChartOptions | None = None, theme: Theme = LIGHT, show_title: bool = True
 ) -> TimelineLayout:
-    """Case -> layout (normalize, then place everything)."""
-    options = options or ChartOptions()
-    if options.time_zero is not None:
-        case = _with_time_zero(case, options.time_zero)
-    events = normalize_events(case)
-    context = case_context(case, events)
-    axis = options.axis
-    if options.deidentify:
-        from atc_timeline.events.deidentify import deidentify_context, deidentify_events, refuse_identifiers
+    """Case -> layout (normalize, then place everything); taller only with grow=True."""
+    return CaseLayouts(case, options or ChartOptions(), theme, show_title).layout
 
-        if not options.allow_identifiers:
-            refuse_identifiers(case, options.title, "ChartOptions.title")
-        events = deidentify_events(events, pd.Timestamp(context.time_zero))
-        context = deidentify_context(context, case)
-        axis = "relative"  # calendar dates identify a patient
-    layout_options = LayoutOptions(
-        width=options.width,
-        height=options.height,
-        title=options.title,
-        axis=axis,
-        unit=options.unit,
-        show_title=show_title,
-        show_subtitle=options.show_subtitle,
-        show_source=options.show_source,
-    )
-    layouter = Layouter(events, context, make_measure(theme), Sizes().scaled(options.text_scale()))
-    layout = layouter.layout(layout_options)
-    if options.grows:
-        # A journal fixes the width (the column) but not the height: a crowded chart grows
-        # taller, up to a page, before it drops labels.
-        height = options.height
-        while not layout.complete and height < MAX_JOURNAL_HEIGHT:
-            height = min(height + 1.0, MAX_JOURNAL_HEIGHT)
-            layout = layouter.layout(replace(layout_options, height=height))
-    if options.deidentify:
-        from atc_timeline.events.deidentify import shown_titles_only
 
-        layout = shown_titles_only(layout)  # tooltips repeat only what the chart shows
-    return layout
+class CaseLayouts:
+    """One case laid out at the options' width and text size, at its height or any other.
+
+    Why one object: growing a chart, and finding the height a warning names, lay the same
+    case out at several heights; the Layouter shares the measuring and placing across them.
+    """
+
+    def __init__(self, case: Case, options: ChartOptions, theme: Theme = LIGHT, show_title: bool = True):
+        self.case, self.options, self.theme, self.show_title = case, options, theme, show_title
+        if options.time_zero is not None:
+            case = _with_time_zero(case, options.time_zero)
+        events = normalize_events(case)
+        context = case_context(case, events)
+        axis = options.axis
+        if options.deidentify:
+            from atc_timeline.events.deidentify import (
+                deidentify_context,
+                deidentify_events,
+                refuse_identifiers,
+            )
+
+            if not options.allow_identifiers:
+                refuse_identifiers(case, options.title, "ChartOptions.title")
+            events = deidentify_events(events, pd.Timestamp(context.time_zero))
+            context = deidentify_context(context, case)
+            axis = "relative"  # calendar dates identify a patient
+        self._options = LayoutOptions(
+            width=options.width,
+            height=options.height,
+            title=options.title,
+            axis=axis,
+            unit=options.unit,
+            show_title=show_title,
+            show_subtitle=options.show_subtitle,
+            show_source=options.show_source,
+        )
+        sizes = Sizes().scaled(options.text_scale())
+        self._layouter = Layouter(events, context, make_measure(theme), sizes)
+        self._heights: dict[float, TimelineLayout] = {}
+
+    def at(self, height: float) -> TimelineLayout:
+        """The layout at `height` inches (the options' width and text size)."""
+        height = round(height, 3)
+        if height not in self._heights:
+            layout = self._layouter.layout(replace(self._options, height=height))
+            if self.options.deidentify:
+                from atc_timeline.events.deidentify import shown_titles_only
+
+                layout = shown_titles_only(layout)  # tooltips repeat only what the chart shows
+            self._heights[height] = layout
+        return self._heights[height]
+
+    @cached_property
+    def better(self) -> TimelineLayout | None:
+        """The layout at the smallest height, up to max_height, that shows more labels; None if none.
+
+        "More": every label if some height shows them all, else as many as the tallest shows.
+        """
+        options = self.options
+        first = self.at(options.height)
+        if first.complete:
+            return None
+        tallest = self.at(options.max_height)
+        if not tallest.complete and as_good(first, tallest):
+            return None  # a taller chart would show no more
+
+        def good(layout: TimelineLayout) -> bool:
+            return layout.complete if tallest.complete else as_good(layout, tallest)
+
+        height = smallest_height(self.at, options.height, options.max_height, good)
+        return None if height is None else self.at(height)
+
+    @cached_property
+    def layout(self) -> TimelineLayout:
+        """The layout drawn: at the options' height; with grow=True, as tall as showing more needs."""
+        first = self.at(self.options.height)
+        if not self.options.grow:
+            return first
+        return self.better or first
+
+    def warning(self) -> str | None:
+        """The warning for a layout that drops labels or squeezes lanes, naming what would fit; else None."""
+        layout, options = self.layout, self.options
+        if layout.complete:
+            return None
+        instead = ""
+        wanted = options.size == "journal-1col" and options.width == SIZE_PRESETS["journal-1col"][0]
+        if wanted and (self.better is None or not self.better.complete):
+            # A column too narrow for the case: say whether the page width would do.
+            width, height, _ = SIZE_PRESETS["journal-2col"]
+            wide = replace(options, size="journal-2col", width=width, height=height, grow=True)
+            two = CaseLayouts(self.case, wide, self.theme, self.show_title).layout
+            if two.complete:
+                grown = f" --height auto ({two.height:g} in)" if two.height > height else ""
+                instead = f"--size journal-2col{grown}"
+        return fit_warning(layout, options, None if options.grow else self.better, instead)
 
 
 def _with_time_zero(case: Case, time_zero: str) -> Case:
@@ -100,15 +162,28 @@ class Chart:
         self.case = case
         self.options = options or ChartOptions()
         self.theme = theme
+        self._drawn: list[CaseLayouts] = []  # the layouts drawn so far, for their warnings
 
     def __repr__(self) -> str:
         o = self.options
         return f"<Chart of case {self.case.case.id!r}, {o.width:g} x {o.height:g} in at {o.dpi:g} dpi>"
 
     @cached_property
+    def _layouts(self) -> CaseLayouts:
+        layouts = CaseLayouts(self.case, self.options, self.theme)
+        self._drawn.append(layouts)
+        return layouts
+
+    @cached_property
     def layout(self) -> TimelineLayout:
         """Where everything goes, as plain data."""
-        return layout_case(self.case, self.options, self.theme)
+        return self._layouts.layout
+
+    @property
+    def warnings(self) -> list[str]:
+        """What did not fit in the charts drawn so far (the figure's if none was), naming what would."""
+        drawn = self._drawn or [self._layouts]
+        return [w for w in dict.fromkeys(layouts.warning() for layouts in drawn) if w]
 
     @cached_property
     def figure(self) -> Figure:
@@ -119,7 +194,7 @@ class Chart:
         """The chart as png, svg, pdf or pptx bytes."""
         check_format(fmt)
         if fmt == "pptx":
-            return _pptx(self.case, self.options, self.theme)
+            return _pptx(self.case, self.options, self.theme, self._drawn)
         return figure_to_bytes(self.figure, fmt, dpi=self.options.dpi, transparent=self.options.transparent)
 
     def save(self, path: str | Path, fmt: str | None = None) -> Path:
@@ -138,10 +213,11 @@ def plot_case(case: Case | str | Path, theme: str | Theme = "light", **options: 
     """A Chart of a case (a Case or a case file's path); options as ChartOptions.for_size takes them.
 
     Example: plot_case("case.yaml", size="journal-1col", theme="print").save("figure.pdf")
+    (height="auto" lets a crowded chart grow taller, up to a page, instead of dropping labels.)
     """
     if isinstance(theme, str):
         theme = theme_named(theme)
-    known = {"size", "width", "height", *ChartOptions.__dataclass_fields__} - {"fixed_height"}
+    known = {"size", "width", "height", *ChartOptions.__dataclass_fields__}
     unknown = sorted(set(options) - known)
     if unknown:
         raise OptionError(unknown[0], f"unknown option '{unknown[0]}'; use: {', '.join(sorted(known))}")
@@ -162,15 +238,19 @@ def render_case(
     return Chart(case, options, theme).to_bytes(fmt)
 
 
-def _pptx(case: Case, options: ChartOptions, theme: Theme) -> bytes:
+def _pptx(case: Case, options: ChartOptions, theme: Theme, drawn: list[CaseLayouts] | None = None) -> bytes:
     """A one-slide deck: the title in the slide's title box, the chart at full width below it."""
     from atc_timeline.writers.pptx import TITLE_BAND, TITLE_BAND_MAX_IN, pptx_bytes
 
     band = min(options.height * TITLE_BAND, TITLE_BAND_MAX_IN)
     # Why: drawn for the space under the title, the chart fills the slide's width; and its
     # own title would only repeat the slide's.
-    chart = replace(options, height=options.height - band)
-    layout = layout_case(case, chart, theme, show_title=False)
+    # A slide does not grow: the deck has the size asked for.
+    chart = replace(options, height=options.height - band, grow=False)
+    layouts = CaseLayouts(case, chart, theme, show_title=False)
+    layout = layouts.layout
+    if drawn is not None:
+        drawn.append(layouts)
     fig = draw_timeline(layout, theme, dpi=options.dpi)
     png = figure_to_bytes(fig, "png", dpi=options.dpi, transparent=options.transparent)
     return pptx_bytes(
@@ -251,7 +331,7 @@ def render_checked(
         if options is not None and options.deidentify:
             notes.extend(_identifier_notes(report.case, options, name, source, text))
         _refuse_writing_onto(source, targets)
-        stdout = _draw_and_write(report.case, targets, options, theme, written)
+        stdout = _draw_and_write(report.case, targets, options, theme, written, notes, name)
     except Exception as exc:
         return _failure(name, exc, started, tuple(written), tuple(notes))
     return Result(name, tuple(written), warnings=tuple(notes), milliseconds=_ms(started), stdout=stdout)
@@ -290,8 +370,13 @@ def _draw_and_write(
     options: ChartOptions | None,
     theme: Theme,
     written: list[str],
+    notes: list[str] | None = None,
+    name: str = "",
 ) -> bytes | None:
-    """Draw the case once and write each target (adding it to `written`); stdout bytes or None."""
+    """Draw the case once and write each target (adding it to `written`); stdout bytes or None.
+
+    What did not fit is added to `notes`, named by the case file `name`.
+    """
     chart = Chart(case, options, theme)
     stdout = None
     with warnings.catch_warnings():
@@ -310,6 +395,8 @@ def _draw_and_write(
                     exc.filename = exc.filename or target
                     raise
                 written.append(target)
+    if notes is not None:
+        notes.extend(f"{name}: {warning}" for warning in chart.warnings)
     return stdout
 
 

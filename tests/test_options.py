@@ -7,7 +7,16 @@ import math
 import pytest
 
 from atc_timeline.errors import OptionError
-from atc_timeline.options import MAX_MEGAPIXELS, SIZE_PRESETS, ChartOptions, check_time_zero
+from atc_timeline.layout import Sizes
+from atc_timeline.layout.search import MIN_LABEL_POINTS
+from atc_timeline.options import (
+    MAX_JOURNAL_HEIGHT,
+    MAX_MEGAPIXELS,
+    SIZE_PRESETS,
+    TEXT_SIZES,
+    ChartOptions,
+    check_time_zero,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,10 +44,13 @@ def test_for_size_takes_the_preset_and_lets_width_and_height_override():
     journal = ChartOptions.for_size("journal-1col")
     assert (journal.width, journal.height) == SIZE_PRESETS["journal-1col"][:2]
     assert journal.text_scale() == SIZE_PRESETS["journal-1col"][2]
-    assert journal.grows, "a journal column grows taller until its labels fit"
+    assert not journal.grow, "a preset holds its size unless asked to grow"
     fixed = ChartOptions.for_size("journal-1col", height=6.0)
     assert fixed.height == 6.0
-    assert not fixed.grows, "a height given by the user is kept"
+    assert fixed.text_scale() == journal.text_scale(), "a taller column keeps the column's text"
+    auto = ChartOptions.for_size("journal-1col", height="auto")
+    assert (auto.height, auto.grow) == (journal.height, True)
+    assert auto.max_height == MAX_JOURNAL_HEIGHT, "a journal figure grows up to a page"
     wide = ChartOptions.for_size("journal-1col", width=10.0)
     assert wide.text_scale() != SIZE_PRESETS["journal-1col"][2], "another size gets its own text scale"
     with pytest.raises(OptionError, match="unknown size 'poster'; use one of: slide-16x9"):
@@ -79,12 +91,55 @@ def test_an_a0_poster_at_300_dpi_is_allowed():
     ChartOptions(width=33.1, height=46.8, dpi=300)
 
 
-def test_a_journal_chart_is_capped_at_the_height_it_may_grow_to():
-    ChartOptions.for_size("journal-2col", width=20, dpi=600)
-    with pytest.raises(OptionError, match="may grow to a page's height"):
-        ChartOptions.for_size("journal-2col", width=20, dpi=1200)
-    # With its height fixed it never grows, so only that height counts.
-    ChartOptions.for_size("journal-2col", width=20, height=5, dpi=1200)
+def test_a_growing_chart_is_capped_at_the_height_it_may_grow_to():
+    ChartOptions.for_size("journal-2col", height="auto", width=20, dpi=600)
+    with pytest.raises(OptionError, match=r"20 x 9 in chart \(it may grow to 9 in\) at 1200 dpi"):
+        ChartOptions.for_size("journal-2col", height="auto", width=20, dpi=1200)
+    # Not asked to grow, it keeps its height, so only that height counts.
+    ChartOptions.for_size("journal-2col", width=20, dpi=1200)
+
+
+@pytest.mark.parametrize(
+    ("settings", "cap"),
+    [
+        ({"size": "journal-1col"}, 9.0),
+        ({"size": "journal-2col"}, 9.0),
+        ({"size": "journal-1col", "height": 10.0}, 10.0),  # never below the height asked for
+        ({"width": 5.0, "height": 3.0}, 9.0),  # as narrow as a journal page: a page
+        ({"size": "slide-16x9"}, 15.0),  # wider: twice its height
+        ({"size": "a4-landscape"}, 16.54),
+        ({"width": 40.0, "height": 40.0}, 60.0),  # never past the tallest chart allowed
+    ],
+)
+def test_the_height_a_chart_may_grow_to(settings, cap):
+    options = ChartOptions.for_size(settings.pop("size", None), **settings)
+    assert options.max_height == pytest.approx(cap)
+
+
+def test_grow_and_an_auto_height_are_checked():
+    with pytest.raises(OptionError, match="a height of 'tall' is neither inches nor 'auto'") as caught:
+        ChartOptions.for_size("journal-1col", height="tall")
+    assert caught.value.option == "height"
+    with pytest.raises(OptionError, match="grow=True"):
+        ChartOptions(height="auto")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="grow 'yes' is neither True nor False"):
+        ChartOptions(grow="yes")  # type: ignore[arg-type]
+    assert ChartOptions.for_size(None, height=" AUTO ").grow
+    assert repr(ChartOptions(grow=True)) == "ChartOptions(grow=True)"
+
+
+@pytest.mark.parametrize("size", sorted(SIZE_PRESETS))
+@pytest.mark.parametrize("height", [None, 3.0, 12.0])
+def test_no_preset_scales_text_below_5_points(size, height):
+    options = ChartOptions.for_size(size, height=height)
+    smallest = min(getattr(Sizes().scaled(options.text_scale()), name) for name in TEXT_SIZES)
+    assert smallest >= MIN_LABEL_POINTS
+
+
+def test_no_size_scales_text_below_5_points():
+    tiny = ChartOptions(width=2.0, height=1.5)
+    smallest = min(getattr(Sizes().scaled(tiny.text_scale()), name) for name in TEXT_SIZES)
+    assert smallest >= MIN_LABEL_POINTS
 
 
 @pytest.mark.parametrize(

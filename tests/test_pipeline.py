@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pydoc
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from PIL import Image
 from typer.testing import CliRunner
 
 from atc_timeline import pipeline
@@ -181,3 +183,86 @@ def test_render_file_never_writes_onto_its_case_file(tmp_path) -> None:
         assert result.status == "failed"
         assert "would replace it" in result.error
     assert case.read_bytes() == FOUNDING.read_bytes()
+
+
+DENSE = ROOT / "cases" / "dtc-long-follow-up-imaging.yaml"
+
+
+def _named_height(message: str) -> float:
+    """The height a fit warning names ("... a height of 6.2 in shows them all ...")."""
+    match = re.search(r"a height of ([0-9.]+) in shows them all \(--height \1,", message)
+    assert match, message
+    return float(match.group(1))
+
+
+def test_a_journal_preset_holds_its_size_and_names_the_height_that_fits():
+    chart = plot_case(DENSE, size="journal-1col", dpi=30)
+    assert chart.layout.height == 4.8, "a preset keeps its size"
+    assert not chart.layout.complete, "too dense for the column (what this test is about)"
+    assert chart.figure.get_size_inches()[1] == pytest.approx(4.8)
+    (message,) = chart.warnings
+    assert message.startswith("journal-1col (3.5 x 4.8 in): ")
+    height = _named_height(message)
+    assert 4.8 < height <= 9.0
+    assert plot_case(DENSE, size="journal-1col", height=height).layout.complete, "the height named fits"
+    grown = plot_case(DENSE, size="journal-1col", height="auto")
+    assert grown.layout.height == height, "auto grows as far as the warning says, no further"
+    assert grown.layout.complete
+    assert grown.warnings == []
+    assert grown.figure.get_size_inches()[1] == pytest.approx(height)
+
+
+def test_a_chart_that_fits_has_no_fit_warning():
+    assert plot_case(FOUNDING).warnings == []
+    assert plot_case(FOUNDING, size="journal-1col", height="auto").warnings == []
+
+
+def test_render_file_reports_what_did_not_fit_named_by_its_case_file(tmp_path):
+    column = ChartOptions.for_size("journal-1col")
+    result = render_file(str(DENSE), [("png", str(tmp_path / "d.png"))], column)
+    assert result.status == "ok", result.error
+    (message,) = [w for w in result.warnings if "event labels shown" in w]
+    assert message.startswith(f"{DENSE}: journal-1col (3.5 x 4.8 in): ")
+    # A deck is drawn from its own layout (the slide's title box takes the title).
+    deck = render_file(str(DENSE), [("pptx", str(tmp_path / "d.pptx"))], column)
+    assert any("event labels shown" in w for w in deck.warnings)
+    grown = ChartOptions.for_size("journal-1col", height="auto")
+    quiet = render_file(str(DENSE), [("png", str(tmp_path / "g.png"))], grown)
+    assert not [w for w in quiet.warnings if "event labels shown" in w]
+
+
+def test_the_command_line_warns_of_what_did_not_fit_and_grows_on_request(tmp_path):
+    out = tmp_path / "d.png"
+    kept = runner.invoke(app, ["render", str(DENSE), "-o", str(out), "--size", "journal-1col", "--dpi", "30"])
+    assert kept.exit_code == 0, kept.stderr
+    assert f"warning: {DENSE}: journal-1col (3.5 x 4.8 in): " in kept.stderr
+    height = _named_height(" ".join(kept.stderr.split()))
+    with Image.open(out) as image:
+        assert image.size[1] == round(4.8 * 30)
+    args = ["render", str(DENSE), "-o", str(out), "--size", "journal-1col", "--dpi", "30", "--height", "auto"]
+    grown = runner.invoke(app, args)
+    assert grown.exit_code == 0, grown.stderr
+    assert "event labels shown" not in grown.stderr
+    with Image.open(out) as image:
+        assert image.size[1] == round(height * 30)
+    bad = runner.invoke(app, ["render", str(DENSE), "-o", str(out), "--height", "tall"])
+    assert bad.exit_code == 1
+    assert "--height: a height of 'tall' is neither inches nor 'auto'" in bad.stderr
+
+
+def test_a_batch_warns_of_each_case_that_did_not_fit_once(tmp_path):
+    args = ["render", str(DENSE), str(FOUNDING), "-o", f"{tmp_path}/out/", "--size", "journal-2col"]
+    done = runner.invoke(app, [*args, "--dpi", "30", "--jobs", "1"])
+    assert done.exit_code == 0, done.stderr
+    assert " ".join(done.stderr.split()).count(f"warning: {DENSE}: journal-2col (7.2 x 5 in): ") == 1
+    assert f"{FOUNDING}: journal-2col" not in done.stderr
+
+
+def test_skip_unchanged_tells_an_auto_height_from_the_preset_height(tmp_path):
+    out = tmp_path / "f.png"
+    args = ["render", str(FOUNDING), "-o", str(out), "--size", "journal-1col", "--dpi", "30"]
+    args.append("--skip-unchanged")
+    assert runner.invoke(app, args).exit_code == 0
+    assert "up to date" in runner.invoke(app, args).stderr
+    grown = runner.invoke(app, [*args, "--height", "auto"])
+    assert "wrote" in grown.stderr, "another height option draws anew"

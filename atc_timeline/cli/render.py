@@ -56,7 +56,14 @@ def render(
         ),
     ] = None,
     width: Annotated[float | None, typer.Option(help="Chart width in inches (overrides --size).")] = None,
-    height: Annotated[float | None, typer.Option(help="Chart height in inches (overrides --size).")] = None,
+    height: Annotated[
+        str | None,
+        typer.Option(
+            help="Chart height in inches (overrides --size), or auto: the size's height, grown "
+            "(up to a page for journals) when labels would not fit.",
+            show_default=False,
+        ),
+    ] = None,
     title: Annotated[
         str | None, typer.Option(help='Title to use instead of the case title ("" for none).')
     ] = None,
@@ -112,7 +119,7 @@ def render(
     choices: dict[str, Any] = {
         "size": size,
         "width": width,
-        "height": height,
+        "height": _height(height),
         "dpi": dpi,
         "title": title,
         "show_subtitle": subtitle,
@@ -173,6 +180,16 @@ def render(
     )
     _make_folder(output)
     _render_batch(planned, Path(output), formats, choices, make_theme, jobs, quiet, summary, stamps)
+
+
+def _height(text: str | None) -> float | str | None:
+    """--height as inches or "auto"; refused in plain words otherwise (no drawing stack imported)."""
+    if text is None or text.strip().lower() == "auto":
+        return None if text is None else "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise OptionError("height", f"a height of {text!r} is neither inches nor 'auto'") from None
 
 
 def _chart_options(choices: dict[str, Any]) -> Any:

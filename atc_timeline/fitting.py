@@ -1,0 +1,91 @@
+"""Whether a chart fits its size: the smallest height that shows every label, and the warning if not."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from atc_timeline.layout import TimelineLayout
+from atc_timeline.options import SIZE_PRESETS, ChartOptions
+
+STEP = 0.5  # inches between the heights tried first
+PRECISION = 0.1  # inches: the height a warning names is found to this
+
+
+def shown_labels(layout: TimelineLayout) -> int:
+    """How many point labels the layout shows."""
+    return sum(1 for label in layout.labels if label.role == "point")
+
+
+def as_good(layout: TimelineLayout, best: TimelineLayout) -> bool:
+    """True when `layout` shows as many labels as `best` and squeezes no lanes unless it does."""
+    return shown_labels(layout) >= shown_labels(best) and (best.crowded or not layout.crowded)
+
+
+def smallest_height(
+    at: Callable[[float], TimelineLayout], start: float, cap: float, good: Callable[[TimelineLayout], bool]
+) -> float | None:
+    """The smallest height above `start`, up to `cap`, whose layout is `good`; None if none.
+
+    `start` is taken not to be. Heights are tried every STEP inches, then halved to PRECISION
+    between the last that failed and the first that passed; the height returned was laid out
+    and passed (a taller chart passing where a shorter one failed is likely, not guaranteed).
+    """
+    failed, height = start, start
+    while height < cap - 1e-9:
+        height = min(round(height + STEP, 2), cap)
+        if not good(at(height)):
+            failed = height
+            continue
+        while height - failed > PRECISION + 1e-9:
+            middle = round(math.ceil((failed + height) / 2 / PRECISION - 1e-9) * PRECISION, 2)
+            if not failed < middle < height:
+                break
+            if good(at(middle)):
+                height = middle
+            else:
+                failed = middle
+        return height
+    return None
+
+
+def size_name(options: ChartOptions) -> str:
+    """The chart's size in a warning: the preset's name when it is one, and its inches."""
+    inches = f"{options.width:g} x {options.height:g} in"
+    if options.size is not None and (options.width, options.height) == SIZE_PRESETS[options.size][:2]:
+        return f"{options.size} ({inches})"
+    return inches
+
+
+def fit_warning(
+    layout: TimelineLayout, options: ChartOptions, better: TimelineLayout | None, instead: str = ""
+) -> str | None:
+    """The warning for a chart that drops labels or squeezes lanes, naming what would fit; else None.
+
+    `better` is the layout at the smallest height (up to the options' max_height) that shows
+    more (None if no height does), and `instead` another size that shows every label.
+    """
+    if layout.complete:
+        return None
+    total, shown = layout.label_groups, shown_labels(layout)
+    what = f"{shown} of {total} event labels shown" if shown < total else "every event label shown"
+    if layout.crowded:
+        what += ", lanes squeezed so that labels may crowd"
+    head = f"{size_name(options)}: {what}"
+    if options.grow and layout.height > options.height:
+        head = f"{size_name(options)}, grown to {layout.height:g} in: {what}"
+    if better is not None and not options.grow:
+        h = f"{better.height:g}"
+        if better.complete:
+            gain = "shows them all"
+        elif shown_labels(better) > shown:
+            gain = f"shows {shown_labels(better)} of {better.label_groups}"
+        else:
+            gain = "squeezes no lane"
+        return f"{head}; a height of {h} in {gain} (--height {h}, or --height auto to grow as needed)"
+    if instead:
+        return f"{head}; {instead} shows them all"
+    head += f"; no height up to {options.max_height:g} in shows more"
+    if total > shown:
+        head += "; the other events keep their markers, with their text in the SVG tooltips"
+    return head

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from atc_timeline.layout.bars import Placing
-from atc_timeline.layout.frame import Chart, Frame
-from atc_timeline.layout.lanes import LanePlacer, LanePlan
+from atc_timeline.layout.frame import MARGIN, Chart, Frame
+from atc_timeline.layout.lane_names import lane_names, name_label
+from atc_timeline.layout.lanes import LanePlacer, LanePlan, squeeze
 from atc_timeline.layout.model import UNIT_DAYS, Box, Label, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import text_box
 
@@ -41,21 +42,15 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
     _, _, cutoff, zero = chart.prep.days
     needed = sum(p.height for p in plans)
     extra = max(available - needed, 0.0) / max(len(plans), 1)
-    scale = min(1.0, available / needed) if needed else 1.0
+    plans, scale = squeeze(plans, available, measure("Ag", s.label)[1], f.line)
 
     placer = LanePlacer(Placing(f.g, s, measure, axes_bottom), scale, chart.prep.phases, f.line)
+    names = f.lane_names or lane_names(chart.context.lanes, options.width, MARGIN, s, measure)
     y_top = available
     for plan in plans:
-        lane_h = plan.height * scale + extra
+        lane_h = max((plan.height - plan.top) * scale + plan.top, plan.least) + extra
         y0 = y_top - lane_h
-        text = f.lane_texts[plan.name]
-        lw, lh = measure(text, s.lane)
-        center = axes_bottom + y0 + lane_h / 2
-        x = f.left - 0.12
-        box = text_box(x, center, lw, lh, "right", "center")
-        name = Label(
-            text, x, center, "right", "center", s.lane, "lane", box, full_text=plan.name, weight="bold"
-        )
+        name = name_label(names, plan.name, axes_bottom + y_top, lane_h, f.left, measure)
         placer.lane(plan, y_top, lane_h, name)
         y_top = y0
     labels = placer.labels + _band_labels(chart, fit)

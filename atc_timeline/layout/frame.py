@@ -10,6 +10,7 @@ import pandas as pd
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.axis import axis_rows
 from atc_timeline.layout.geometry import Scale
+from atc_timeline.layout.lane_names import LaneNames, lane_names, placed_across
 from atc_timeline.layout.lanes import LaneContent
 from atc_timeline.layout.legend import legend_entries, legend_rows
 from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes, TickRow
@@ -72,12 +73,7 @@ class Frame:
     # A lane's bars and points, made when first asked: an attempt that fails at one lane
     # never needs the lanes after it.
     lane: Callable[[str], LaneContent]
-
-
-def lane_wrap(name: str, s: Sizes, measure: Measure) -> float:
-    """Wrap width for a lane name: about 1.9 in, widened so no single word is cut (to 3 in)."""
-    widest = max((measure(word, s.lane)[0] for word in name.split()), default=0.0)
-    return min(max(1.9 * s.lane / 13.0, widest), 3.0)
+    lane_names: LaneNames | None = None  # how lane_texts are set (a column, or atop each lane)
 
 
 def make_frame(
@@ -100,10 +96,9 @@ def make_frame(
         footnote = wrap_text("Source: " + context.source, width - 2 * margin, s.footnote, measure, 2)
     footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
 
-    # Left margin: lane names, wrapped to two lines at most.
-    lane_texts = {n: wrap_text(n, lane_wrap(n, s, measure), s.lane, measure, 2) for n in context.lanes}
-    lane_w = max((measure(t, s.lane)[0] for t in lane_texts.values()), default=0.5)
-    left = margin + lane_w + 0.15
+    # Lane names: in a column left of the plot, or atop each lane in a narrow figure.
+    names = lane_names(context.lanes, width, margin, s, measure)
+    left = margin + names.column
     right = width - margin - 0.1
 
     # Horizontal range: first event to the cut-off, with room for ongoing arrows.
@@ -118,6 +113,8 @@ def make_frame(
     lead_in = 0.45 * s.marker
     per_inch = span / max(right - left - lead_in - arrow_in, 1.0)
     g = Scale(left, right, lo - lead_in * per_inch, hi + (0.1 + arrow_in) * per_inch)
+    # Names above their lanes keep clear of the lines drawn across every lane.
+    names = placed_across(names, (left, right), [g.inch(prep.days[2]), g.inch(zero)], measure)
     relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
     ticks, top_ticks = axis_rows(options, g, zero, relative, s, measure)
 
@@ -129,7 +126,8 @@ def make_frame(
     def lane_content(name: str) -> LaneContent:
         if name not in lanes:
             records = prep.by_lane.get(name, [])
-            lanes[name] = LaneContent.of(name, records, prep.phases, g, s, measure)
+            span = names.spans.get(name)
+            lanes[name] = LaneContent.of(name, records, prep.phases, g, s, measure, names.band, span)
         return lanes[name]
 
     return Frame(
@@ -139,8 +137,8 @@ def make_frame(
         subtitle_h=subtitle_h,
         footnote=footnote,
         footnote_h=footnote_h,
-        lane_texts=lane_texts,
-        lane_min={n: measure(t, s.lane)[1] + 0.06 for n, t in lane_texts.items()},
+        lane_texts=names.texts,
+        lane_min=names.min_heights,
         left=left,
         right=right,
         g=g,
@@ -152,6 +150,7 @@ def make_frame(
         ticks=ticks,
         top_ticks=top_ticks,
         lane=lane_content,
+        lane_names=names,
     )
 
 

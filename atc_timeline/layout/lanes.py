@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from atc_timeline.layout.bars import BarSpec, Placing, bar_labels, bar_of, pack_bars, phase_label
 from atc_timeline.layout.geometry import Scale
@@ -17,6 +17,7 @@ from atc_timeline.layout.labels import (
     group_points,
     leader_end,
 )
+from atc_timeline.layout.lane_names import clear_of
 from atc_timeline.layout.model import Bar, Box, Label, Lane, Leader, Marker, Sizes
 from atc_timeline.layout.records import EventRecord
 from atc_timeline.layout.text import Measure, line_height
@@ -32,6 +33,10 @@ class LanePlan:
     placed: list[Placed]  # one per point, in the order of `points`
     tiers: int
     height: float
+    # Inches kept free at the lane's top for its name (0 with the names in a column); never
+    # squeezed, and in place of the top padding.
+    top: float = 0.0
+    least: float = 0.0  # never squeezed below this: the height of a name beside the content
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class LaneContent:
     points: list[PointGroup]
     labels: PointLabels
     line: float  # height of one tier of point labels
+    band: float = 0.0  # height of the lane's name when it sits atop the lane (0: in a column)
+    span: tuple[float, float] | None = None  # the inches across that name takes
+    scale: Scale | None = None
 
     @staticmethod
     def of(
@@ -52,12 +60,30 @@ class LaneContent:
         scale: Scale,
         s: Sizes,
         measure: Measure,
+        band: float = 0.0,
+        span: tuple[float, float] | None = None,
     ) -> LaneContent:
-        """Pack a lane's bars into rows and group its point events (both fixed for a text size)."""
+        """Pack a lane's bars into rows and group its point events (both fixed for a text size).
+
+        `band`: the height of the lane's name atop the lane (0 with the names in a column),
+        `span` the inches across it takes.
+        """
         rows = pack_bars(records, phased, scale, s, measure)
         points = group_points([r for r in records if not r.is_interval], scale)
         labels = PointLabels(points, scale, s, measure)
-        return LaneContent(name, rows, points, labels, line_height(s, measure))
+        return LaneContent(name, rows, points, labels, line_height(s, measure), band, span, scale)
+
+    def _meets_name(self, placed: list[Placed], s: Sizes) -> bool:
+        """True when a bar, marker or label of the lane comes under its name's span."""
+        if self.span is None or self.scale is None:
+            return True
+        extents = [(spec.x0, spec.x1) for row in self.bar_rows for spec in row]
+        half = MARKER_ROW * s.marker / 2
+        for point in self.points:
+            for r in point.records:
+                extents.append((self.scale.inch(r.start_lo) - half, self.scale.inch(r.start_hi) + half))
+        extents += [(p.x0, p.x1) for p in placed if p.text]
+        return not clear_of(self.span, extents)
 
     def plan(self, s: Sizes, max_tiers: int, allow_empty: bool, level: int | None = None) -> LanePlan | None:
         """Place the point labels in at most `max_tiers` tiers; None if they cannot all fit."""
@@ -68,10 +94,45 @@ class LaneContent:
             if shown < len(self.points) and not allow_empty:
                 return None
         row_h = s.bar_height + s.row_gap
-        height = 2 * s.lane_pad + len(self.bar_rows) * row_h
+        # A name atop the lane takes the place of the top padding, and more if it is taller.
+        meets = bool(self.band) and self._meets_name(placed, s)
+        top = max(self.band, s.lane_pad) if meets else 0.0
+        height = (top or s.lane_pad) + s.lane_pad + len(self.bar_rows) * row_h
         if self.points:
             height += MARKER_ROW * s.marker + MARKER_GAP + tiers * self.line
-        return LanePlan(self.name, self.bar_rows, self.points, placed, tiers, height)
+        return LanePlan(self.name, self.bar_rows, self.points, placed, tiers, height, top, self.band)
+
+
+def squeeze(
+    plans: list[LanePlan], available: float, text_h: float, line: float
+) -> tuple[list[LanePlan], float]:
+    """The plans and the factor their lanes are squeezed by to fit `available` inches (1: none).
+
+    The room kept for a name atop its lane is never squeezed, nor a lane below the height of
+    a name beside its content (`least`). Squeezed tiers are lower than the labels' text
+    (`text_h`; `line` unsqueezed), so a lane that starts with labels keeps room for the top
+    tier's text to rise above them, clear of the name.
+    """
+    if sum(p.height for p in plans) <= available:
+        return plans, 1.0
+    rising = [bool(p.top and p.points and p.tiers and not p.bar_rows) for p in plans]
+    scale, rise = 1.0, 0.0
+    for _ in range(6):  # the rise and the lanes held at `least` depend on the factor, and it on them
+        rise = max(text_h + MARKER_GAP - line * scale, 0.0)
+        fixed = pool = 0.0
+        for plan, up in zip(plans, rising, strict=True):
+            top = plan.top + rise * up
+            if (plan.height - plan.top) * scale + top < plan.least:
+                fixed += plan.least
+            else:
+                fixed += top
+                pool += plan.height - plan.top
+        scale = min(max(available - fixed, 0.0) / pool, 1.0) if pool else 1.0
+    plans = [
+        replace(p, top=p.top + rise, height=p.height + rise) if up else p
+        for p, up in zip(plans, rising, strict=True)
+    ]
+    return plans, scale
 
 
 @dataclass
@@ -95,8 +156,10 @@ class LanePlacer:
         s, scale = self.p.s, self.scale
         self.lanes.append(Lane(plan.name, y_top - lane_h, y_top, len(self.lanes)))
         self.labels.append(name)
-        # Content sits centred in the lane; padding absorbs the spare height.
-        y = y_top - (lane_h - plan.height * scale) / 2 - s.lane_pad * scale
+        # Content sits centred in the lane below the room kept for its name (plan.top, never
+        # squeezed); padding absorbs the spare height.
+        spare = lane_h - plan.top - (plan.height - plan.top) * scale
+        y = y_top - plan.top - spare / 2 - (0.0 if plan.top else s.lane_pad * scale)
         row_h = (s.bar_height + s.row_gap) * scale
         for packed in plan.bar_rows:
             for spec in packed:

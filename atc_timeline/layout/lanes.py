@@ -73,11 +73,11 @@ class LaneContent:
         labels = PointLabels(points, scale, s, measure)
         return LaneContent(name, rows, points, labels, line_height(s, measure), band, span, scale)
 
-    def _meets_name(self, placed: list[Placed], s: Sizes) -> bool:
-        """True when a bar, marker or label of the lane comes under its name's span."""
+    def _meets_name(self, rows: list[list[BarSpec]], placed: list[Placed], s: Sizes) -> bool:
+        """True when a bar (in `rows`), marker or label of the lane comes under its name's span."""
         if self.span is None or self.scale is None:
             return True
-        extents = [(spec.x0, spec.x1) for row in self.bar_rows for spec in row]
+        extents = [(spec.x0, spec.x1) for row in rows for spec in row]
         half = MARKER_ROW * s.marker / 2
         for point in self.points:
             for r in point.records:
@@ -95,7 +95,7 @@ class LaneContent:
                 return None
         row_h = s.bar_height + s.row_gap
         # A name atop the lane takes the place of the top padding, and more if it is taller.
-        meets = bool(self.band) and self._meets_name(placed, s)
+        meets = bool(self.band) and self._meets_name(self.bar_rows, placed, s)
         top = max(self.band, s.lane_pad) if meets else 0.0
         height = (top or s.lane_pad) + s.lane_pad + len(self.bar_rows) * row_h
         if self.points:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from atc_timeline.layout import TimelineLayout
-from atc_timeline.options import SIZE_PRESETS, ChartOptions
+from atc_timeline.options import ChartOptions
 
 STEP = 0.5  # inches between the heights tried first
 PRECISION = 0.1  # inches: the height a warning names is found to this
@@ -50,11 +50,9 @@ def smallest_height(
 
 
 def size_name(options: ChartOptions) -> str:
-    """The chart's size in a warning: the preset's name when it is one, and its inches."""
+    """The chart's size in a warning: its preset's name, if any, and its inches."""
     inches = f"{options.width:g} x {options.height:g} in"
-    if options.size is not None and (options.width, options.height) == SIZE_PRESETS[options.size][:2]:
-        return f"{options.size} ({inches})"
-    return inches
+    return inches if options.size is None else f"{options.size} ({inches})"
 
 
 def fit_warning(

@@ -78,6 +78,18 @@ def test_a_grown_chart_says_how_tall_it_grew_and_what_it_still_drops():
     assert "--height" not in message, "it was already asked to grow"
 
 
+@pytest.mark.parametrize(
+    ("options", "name"),
+    [
+        (ChartOptions.for_size("journal-1col"), "journal-1col (3.5 x 4.8 in)"),
+        (ChartOptions.for_size("journal-1col", height=3), "journal-1col (3.5 x 3 in)"),
+        (ChartOptions(width=5, height=4), "5 x 4 in"),
+    ],
+)
+def test_the_warning_names_the_size_and_its_inches(options, name):
+    assert fit_warning(_layout(4.0, 1, 2), options, None).startswith(f"{name}: 1 of 2 event labels shown")
+
+
 @pytest.mark.parametrize("shown", [0, 3])
 def test_shown_labels_counts_point_labels_only(shown):
     layout = _layout(5.0, shown, 3)

@@ -97,6 +97,8 @@ def make_frame(
     footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
 
     # Lane names: in a column left of the plot, or atop each lane in a narrow figure.
+    # Why per text size: the column's share of the width is that of the text drawn; smaller
+    # text that narrows the column below MAX_COLUMN_SHARE keeps the column.
     names = lane_names(context.lanes, width, margin, s, measure)
     left = margin + names.column
     right = width - margin - 0.1

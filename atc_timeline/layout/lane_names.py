@@ -45,24 +45,34 @@ def lane_wrap(name: str, s: Sizes, measure: Measure) -> float:
     return min(max(1.9 * s.lane / 13.0, widest), 3.0)
 
 
-def lane_names(names: Sequence[str], width: float, margin: float, s: Sizes, measure: Measure) -> LaneNames:
+def lane_names(
+    names: Sequence[str],
+    width: float,
+    margin: float,
+    s: Sizes,
+    measure: Measure,
+    above: bool | None = None,
+) -> LaneNames:
     """A column of names (wrapped to two lines) on a wide figure; above each lane on a narrow one.
 
-    `measure` measures the bold face the names are drawn in.
+    `measure` measures the bold face the names are drawn in; `above` decides where they go
+    (None: by the width, and the column's share of it).
     """
     texts = {n: wrap_text(n, lane_wrap(n, s, measure), s.lane, measure, 2) for n in names}
     lane_w = max((measure(t, s.lane)[0] for t in texts.values()), default=0.5)
     column = lane_w + COLUMN_GAP
-    if width >= NARROW_WIDTH and (margin + column) / width <= MAX_COLUMN_SHARE:
+    if above is None:
+        above = width < NARROW_WIDTH or (margin + column) / width > MAX_COLUMN_SHARE
+    if not above:
         heights = {n: measure(t, s.lane)[1] + 0.06 for n, t in texts.items()}
         return LaneNames(texts, s.lane, False, column, 0.0, heights)
     # Above the lanes, in the size of the point labels: one line across the plot's width.
     size = s.label
     room = width - 2 * margin - PLOT_INSET - 2 * INSET - 0.1
-    above = {n: truncate(n, room, size, measure) or n[:1] for n in names}
-    tallest = max((measure(t, size)[1] for t in above.values()), default=0.0)
+    lines = {n: truncate(n, room, size, measure) or n[:1] for n in names}
+    tallest = max((measure(t, size)[1] for t in lines.values()), default=0.0)
     band = tallest + 1.5 * INSET
-    return LaneNames(above, size, True, PLOT_INSET, band, dict.fromkeys(names, band))
+    return LaneNames(lines, size, True, PLOT_INSET, band, dict.fromkeys(names, band))
 
 
 def placed_across(
@@ -76,16 +86,17 @@ def placed_across(
     if not names.above:
         return names
     left, right = plot
+    widths = {name: measure(text, names.size)[0] for name, text in names.texts.items()}
+    # One x for all names, so that they read as a column: past a line that any would meet.
+    x = left + INSET
+    for line in sorted(lines):
+        if x - LINE_CLEARANCE < line < x + max(widths.values(), default=0.0) + LINE_CLEARANCE:
+            x = line + LINE_CLEARANCE
     spans = {}
-    for name, text in names.texts.items():
-        w = measure(text, names.size)[0]
-        x = left + INSET
-        for line in sorted(lines):
-            if x - LINE_CLEARANCE < line < x + w + LINE_CLEARANCE:
-                x = line + LINE_CLEARANCE
-        if x + w > right - INSET:  # no room right of the lines: back to the left edge
-            x = left + INSET
-        spans[name] = (x, x + w)
+    for name, w in widths.items():
+        # No room right of the lines (a name nearly as wide as the plot): at the left edge.
+        at = x if x + w <= right - INSET else left + INSET
+        spans[name] = (at, at + w)
     return replace(names, spans=spans)
 
 

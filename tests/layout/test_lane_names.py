@@ -66,6 +66,7 @@ def test_a_journal_column_puts_lane_names_above_their_lanes(path):
     for name in _names(layout):
         assert (name.ha, name.va, name.weight) == ("left", "top", "bold")
         assert name.size <= layout.sizes.lane
+    assert len({round(name.x, 6) for name in _names(layout)}) == 1, "the names read as a column"
     _assert_names_above_lanes(layout)
 
 

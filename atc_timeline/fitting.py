@@ -56,13 +56,24 @@ def size_name(options: ChartOptions) -> str:
 
 
 def fit_warning(
-    layout: TimelineLayout, options: ChartOptions, better: TimelineLayout | None, instead: str = ""
+    layout: TimelineLayout,
+    options: ChartOptions,
+    better: TimelineLayout | None,
+    instead: str = "",
+    outer: Callable[[float], float] | None = None,
 ) -> str | None:
     """The warning for a chart that drops labels or squeezes lanes, naming what would fit; else None.
 
     `better` is the layout at the smallest height (up to the options' max_height) that shows
     more (None if no height does), and `instead` another size that shows every label.
+    `outer` gives the output's height for a layout's (a deck adds its title band); the
+    options are the output's.
     """
+
+    def inches(height: float) -> str:
+        # Rounded up: the height named must give the chart at least the height that fitted.
+        return f"{math.ceil(round((outer(height) if outer else height) * 100, 6)) / 100:g}"
+
     if layout.complete:
         return None
     total, shown = layout.label_groups, shown_labels(layout)
@@ -70,10 +81,10 @@ def fit_warning(
     if layout.crowded:
         what += ", lanes squeezed so that labels may crowd"
     head = f"{size_name(options)}: {what}"
-    if options.grow and layout.height > options.height:
-        head = f"{size_name(options)}, grown to {layout.height:g} in: {what}"
+    if options.grow and float(inches(layout.height)) > options.height:
+        head = f"{size_name(options)}, grown to {inches(layout.height)} in: {what}"
     if better is not None and not options.grow:
-        h = f"{better.height:g}"
+        h = inches(better.height)
         if better.complete:
             gain = "shows them all"
         elif shown_labels(better) > shown:
@@ -83,7 +94,7 @@ def fit_warning(
         return f"{head}; a height of {h} in {gain} (--height {h}, or --height auto to grow as needed)"
     if instead:
         return f"{head}; {instead} shows them all"
-    head += f"; no height up to {options.max_height:g} in shows more"
+    head += f"; no taller chart, up to {options.max_height:g} in, shows more"
     if total > shown:
         head += "; the other events keep their markers, with their text in the SVG tooltips"
     return head

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -50,8 +50,18 @@ class CaseLayouts:
     case out at several heights; the Layouter shares the measuring and placing across them.
     """
 
-    def __init__(self, case: Case, options: ChartOptions, theme: Theme = LIGHT, show_title: bool = True):
+    def __init__(
+        self,
+        case: Case,
+        options: ChartOptions,
+        theme: Theme = LIGHT,
+        show_title: bool = True,
+        told: tuple[ChartOptions, Callable[[float], float]] | None = None,
+    ):
+        """`told`: the options a warning names, and the output's height for a layout's height
+        (a deck adds its title band)."""
         self.case, self.options, self.theme, self.show_title = case, options, theme, show_title
+        self._told = told
         if options.time_zero is not None:
             case = _with_time_zero(case, options.time_zero)
         events = normalize_events(case)
@@ -138,7 +148,8 @@ class CaseLayouts:
             if two.complete:
                 grown = f" --height auto ({two.height:g} in)" if two.height > height else ""
                 instead = f"--size journal-2col{grown}"
-        return fit_warning(layout, options, None if options.grow else self.better, instead)
+        told, outer = self._told or (options, None)
+        return fit_warning(layout, told, None if options.grow else self.better, instead, outer)
 
 
 def _with_time_zero(case: Case, time_zero: str) -> Case:
@@ -245,9 +256,9 @@ def _pptx(case: Case, options: ChartOptions, theme: Theme, drawn: list[CaseLayou
     band = min(options.height * TITLE_BAND, TITLE_BAND_MAX_IN)
     # Why: drawn for the space under the title, the chart fills the slide's width; and its
     # own title would only repeat the slide's.
-    # A slide does not grow: the deck has the size asked for.
-    chart = replace(options, height=options.height - band, grow=False)
-    layouts = CaseLayouts(case, chart, theme, show_title=False)
+    chart = replace(options, height=options.height - band)
+    # A warning names the deck's size and heights, not the chart's under the title band.
+    layouts = CaseLayouts(case, chart, theme, show_title=False, told=(options, _deck_height))
     layout = layouts.layout
     if drawn is not None:
         drawn.append(layouts)
@@ -256,11 +267,20 @@ def _pptx(case: Case, options: ChartOptions, theme: Theme, drawn: list[CaseLayou
     return pptx_bytes(
         png,
         width_in=options.width,
-        height_in=options.height,
+        # A chart that grew (grow=True) makes the slide taller by as much.
+        height_in=options.height if layout.height == chart.height else _deck_height(layout.height),
         title=options.title if options.title is not None else case.case.title,
         notes="" if options.deidentify else case.case.source or "",
         deidentified=options.deidentify,
     )
+
+
+def _deck_height(chart_height: float) -> float:
+    """The height of a deck whose title band leaves `chart_height` inches for the chart."""
+    from atc_timeline.writers.pptx import TITLE_BAND, TITLE_BAND_MAX_IN
+
+    height = chart_height / (1 - TITLE_BAND)
+    return height if height * TITLE_BAND <= TITLE_BAND_MAX_IN else chart_height + TITLE_BAND_MAX_IN
 
 
 def missing_glyph_warning(case: Case, theme: Theme = LIGHT) -> str | None:

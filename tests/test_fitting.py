@@ -67,7 +67,7 @@ def test_the_warning_names_another_size_when_no_height_shows_every_label():
     message = fit_warning(_layout(4.8, 9, 14), options, None, "--size journal-2col")
     assert message.endswith("; --size journal-2col shows them all")
     message = fit_warning(_layout(4.8, 9, 14), options, None)
-    assert "no height up to 9 in shows more" in message
+    assert "no taller chart, up to 9 in, shows more" in message
     assert "markers, with their text in the SVG tooltips" in message
 
 

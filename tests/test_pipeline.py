@@ -266,3 +266,22 @@ def test_skip_unchanged_tells_an_auto_height_from_the_preset_height(tmp_path):
     assert "up to date" in runner.invoke(app, args).stderr
     grown = runner.invoke(app, [*args, "--height", "auto"])
     assert "wrote" in grown.stderr, "another height option draws anew"
+
+
+def test_a_deck_warns_with_its_own_heights_and_grows_on_request(tmp_path):
+    from pptx import Presentation
+
+    column = ChartOptions.for_size("journal-1col")
+    kept = render_file(str(DENSE), [("pptx", str(tmp_path / "d.pptx"))], column)
+    (message,) = [w for w in kept.warnings if "event labels shown" in w]
+    assert "journal-1col (3.5 x 4.8 in)" in message, "the deck's size, not the chart's under its title"
+    height = _named_height(message)
+    taller = ChartOptions.for_size("journal-1col", height=height)
+    fits = render_file(str(DENSE), [("pptx", str(tmp_path / "t.pptx"))], taller)
+    assert not [w for w in fits.warnings if "event labels shown" in w], "the deck height named fits"
+    grown = ChartOptions.for_size("journal-1col", height="auto")
+    render_file(str(DENSE), [("pptx", str(tmp_path / "g.pptx"))], grown)
+    deck = Presentation(str(tmp_path / "g.pptx"))
+    assert 4.8 < deck.slide_height / 914400 <= height + 0.01, "the slide grows with its chart"
+    (picture,) = [shape for shape in deck.slides[0].shapes if shape.shape_type == 13]
+    assert picture.top + picture.height <= deck.slide_height + 12700

@@ -15,6 +15,7 @@ from atc_timeline.options import ChartOptions
 from atc_timeline.pipeline import layout_case
 from atc_timeline.readers.yaml_case import load_case
 from tests.conftest import CASES, FOUNDING, ROOT
+from tests.layout.generated import dense_case
 
 MANY = ROOT / "tests" / "data" / "many-lanes.yaml"
 EPS = 1e-6
@@ -130,3 +131,12 @@ def test_lane_names_fit_the_figure_whatever_they_are(names, width):
         else:
             assert w <= set_.column
     assert set_.above or (MARGIN + set_.column) / width <= MAX_COLUMN_SHARE or width < NARROW_WIDTH
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=dense_case(max_points=14, max_drugs=3))
+def test_names_above_generated_lanes_meet_nothing_where_the_lanes_are_not_squeezed(case):
+    layout = layout_case(case, ChartOptions.for_size("journal-1col", height="auto"))
+    if layout.crowded:
+        return  # squeezed even at a page: tested above for the lane's own content
+    _assert_names_above_lanes(layout)

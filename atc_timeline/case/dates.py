@@ -94,6 +94,10 @@ class PartialDate:
         lo, hi = self.lower(), self.upper()
         return lo + (hi - lo) // 2
 
+    def plain(self) -> str:
+        """The period the date names, without its qualifier: 'Oct 2017', '2016'."""
+        return PartialDate(self.year, self.month, self.day).display()
+
     @property
     def qualifier(self) -> str:
         """The EDTF qualifier suffix, or an empty string."""

@@ -6,7 +6,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 
-from atc_timeline.draw.shapes import bar_pieces, darker, to_rgba
+from atc_timeline.draw.shapes import DOTTED, VEIL_HATCH, bar_pieces, darker, to_rgba
 from atc_timeline.draw.sheet import Sheet, plain_text
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height
@@ -65,6 +65,8 @@ def _legend_handle(
                 facecolors=[to_rgba("#777777", a) for _, a in pieces],
             )
         )
+    elif key in UNCERTAINTY_KEYS:
+        _uncertainty_handle(ax, key, x, y, w, h, theme, k, gid)
     elif key == "ongoing":
         ax.add_artist(Rectangle((x, y - h / 4), w * 0.6, h / 2, facecolor="#777777", lw=0))
         ax.add_artist(
@@ -92,3 +94,70 @@ def _legend_handle(
                 gid=gid,
             )
         )
+
+
+UNCERTAINTY_KEYS = ("approximate", "uncertain", "within_period", "end_unknown", "after_cutoff")
+
+
+def _uncertainty_handle(
+    ax: Sheet, key: str, x: float, y: float, w: float, h: float, theme: Theme, k: float, gid: str
+) -> None:
+    """The symbols of how much is known, drawn as on the chart (see draw.shapes)."""
+    grey = "#777777"
+    if key == "approximate":
+        ax.add_artist(Line2D([x, x + w], [y, y], color=theme.muted, lw=1.3 * k, ls=DOTTED, gid=gid))
+        ax.add_artist(
+            Line2D([x + w / 2] * 2, [y - h * 0.6, y + h * 0.6], color=theme.text, lw=1.1 * k, ls=DOTTED)
+        )
+    elif key == "uncertain":
+        from matplotlib import patheffects
+
+        text = plain_text(
+            ax,
+            x + w / 2,
+            y,
+            "?",
+            ha="center",
+            va="center",
+            fontsize=h * 72 * 1.1,
+            weight="bold",
+            color=theme.text,
+            gid=gid,
+        )
+        text.set_path_effects([patheffects.withStroke(linewidth=1.6, foreground=theme.background)])
+    elif key == "within_period":
+        xs = [x, x + w, float("nan"), x, x, float("nan"), x + w, x + w]
+        ys = [y, y, float("nan"), y - h * 0.4, y + h * 0.4, float("nan"), y - h * 0.4, y + h * 0.4]
+        ax.add_artist(Line2D(xs, ys, color=darker(grey, 0.55), lw=1.2 * k, gid=gid))
+        ax.add_artist(
+            Rectangle(
+                (x + w / 2 - h / 2, y - h / 2), h, h, facecolor=grey, edgecolor=darker(grey, 0.55), lw=0.8 * k
+            )
+        )
+    elif key == "end_unknown":
+        bar = Bar("legend", "legend", "other", "", x, x, x + w * 0.3, x + w, y, h, "unknown", True, False)
+        pieces = bar_pieces(bar, bar.start_lo, bar.end_hi)
+        ax.add_artist(
+            PolyCollection(
+                [p for p, _ in pieces],
+                linewidths=0,
+                gid=gid,
+                facecolors=[to_rgba(grey, a) for _, a in pieces],
+            )
+        )
+        edge = darker(grey, 0.55)
+        for dy in (-h / 2, h / 2):
+            ax.add_artist(Line2D([x + w * 0.3, x + w], [y + dy] * 2, color=edge, lw=0.8 * k, ls=(0, (3, 2))))
+    else:  # after_cutoff
+        ax.add_artist(Rectangle((x, y - h / 2), w, h, facecolor=grey, lw=0))
+        veil = Rectangle(
+            (x, y - h / 2),
+            w,
+            h,
+            facecolor=to_rgba(theme.background, 0.6),
+            edgecolor=theme.muted,
+            lw=0,
+            hatch=VEIL_HATCH,
+            gid=gid,
+        )
+        ax.add_artist(veil)

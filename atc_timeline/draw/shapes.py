@@ -77,6 +77,8 @@ def darker(color: str, factor: float = 0.7) -> str:
 
 def draw_bar(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
     """A bar as one artist: faded fuzzy ends, crisp edges on exact dates, an arrow if ongoing."""
+    if bar.within_period:
+        return draw_range(ax, bar, layout, theme, titles)
     style = theme.bar(bar.category)
     pieces = bar_pieces(bar, bar.start_lo, bar.end_hi)
     shapes = [p for p, _ in pieces]
@@ -186,7 +188,9 @@ def draw_marker(ax: Plot, marker: Marker, theme: Theme, titles: dict[str, str], 
 
 def draw_whiskers(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
     """Date-range whiskers (|--|) of every inexact marker, as one artist."""
-    spans = [((m.lo, m.y), (m.hi, m.y)) for m in layout.markers if not m.exact]
+    spans = [
+        ((m.lo, m.y), (m.hi, m.y)) for m in layout.markers if not m.exact and m.qualifier not in APPROXIMATE
+    ]
     if spans:
         xs, ys = polyline(spans)
         k = layout.sizes.marker
@@ -202,3 +206,276 @@ def draw_whiskers(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
                 gid="whiskers",
             )
         )
+
+
+# --- uncertainty: how a date was written, unknown ends, the cut-off, time zero and death -----
+
+APPROXIMATE = ("~", "%")
+UNCERTAIN = ("?", "%")
+DOTTED = (0, (1.2, 1.6))  # the dash pattern of everything approximate
+VEIL_HATCH = "////"  # over what is dated after the data cut-off
+
+
+def _per_inch(layout: TimelineLayout) -> float:
+    """Days per inch of the plot."""
+    return (layout.xlim[1] - layout.xlim[0]) / (layout.axes.x1 - layout.axes.x0)
+
+
+def _glyph_size(layout: TimelineLayout, height: float) -> float:
+    """Points of a '?' drawn on a bar `height` plot inches tall (or next to a marker)."""
+    return max(min(height * 72 * 0.85, layout.sizes.label), 5.0)
+
+
+def question_mark(
+    ax: Plot,
+    x: float,
+    y: float,
+    size: float,
+    theme: Theme,
+    gid: str,
+    dx: float = 0.0,
+    dy: float = 0.0,
+    ha: str = "center",
+) -> None:
+    """A bold '?' at (x, y) data units, offset (dx, dy) points, haloed so it reads on any fill."""
+    from matplotlib import patheffects
+    from matplotlib.transforms import offset_copy
+
+    place = offset_copy(ax.transform, fig=ax.fig, x=dx, y=dy, units="points")
+    text = ax.text(
+        x,
+        y,
+        "?",
+        transform=place,
+        ha=ha,
+        va="center",
+        fontsize=size,
+        weight="bold",
+        color=theme.text,
+        zorder=4.6,
+        gid=gid,
+        parse_math=False,
+    )
+    text.set_path_effects([patheffects.withStroke(linewidth=1.6, foreground=theme.background)])
+
+
+def _edge_marks(ax: Plot, bar: Bar, start: bool, end: bool, layout: TimelineLayout, theme: Theme) -> None:
+    """At each uncertain edge of a bar, a '?'; at each approximate one, a dotted line ('about here')."""
+    edge = darker(theme.bar(bar.category).color, 0.45)
+    k = layout.sizes.marker
+    sides = []
+    if start:
+        sides.append(("start", bar.start_qualifier, (bar.start_lo + bar.start_hi) / 2))
+    if end and bar.end_status == "date":
+        sides.append(("end", bar.end_qualifier, (bar.end_lo + bar.end_hi) / 2))
+    for side, qualifier, x in sides:
+        if qualifier in APPROXIMATE:
+            half = bar.height * 0.65
+            line = Line2D(
+                [x, x],
+                [bar.y - half, bar.y + half],
+                color=edge,
+                lw=1.1 * k,
+                ls=DOTTED,
+                zorder=2.6,
+                gid=f"approximate-{side}-{bar.event_id}",
+            )
+            ax.add_artist(line)
+        if qualifier in UNCERTAIN:
+            question_mark(
+                ax, x, bar.y, _glyph_size(layout, bar.height), theme, f"uncertain-{side}-{bar.event_id}"
+            )
+
+
+def draw_range(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
+    """An item whose start and end share one imprecise period: a whisker over the period and
+    a short block at its middle, never a bar the length of the period."""
+    style = theme.bar(bar.category)
+    edge = darker(style.color, 0.55)
+    k = layout.sizes.marker
+    qualifiers = (bar.start_qualifier, bar.end_qualifier)
+    dotted = any(q in APPROXIMATE for q in qualifiers)
+    gid = f"event-{bar.event_id}"
+    lo, hi = bar.start_lo, bar.end_hi
+    cap = bar.height * 0.45
+    xs, ys = polyline(
+        [
+            ((lo, bar.y), (hi, bar.y)),
+            ((lo, bar.y - cap), (lo, bar.y + cap)),
+            ((hi, bar.y - cap), (hi, bar.y + cap)),
+        ]
+    )
+    ax.add_artist(
+        Line2D(
+            xs,
+            ys,
+            color=edge,
+            lw=1.2 * k,
+            ls=DOTTED if dotted else "-",
+            zorder=2,
+            gid=f"range-{bar.event_id}",
+        )
+    )
+    width = min(bar.height * _per_inch(layout), hi - lo)
+    mid = (lo + hi) / 2
+    block = [_box(mid - width / 2, bar.y - bar.height / 2, width, bar.height)]
+    ax.add_artist(
+        PolyCollection(
+            block, facecolors=[style.color], edgecolors=[edge], linewidths=0.8 * k, zorder=2.2, gid=gid
+        )
+    )
+    if style.hatch:
+        _add_hatch(ax, block, style.hatch, to_rgba(edge, 0.9), 2.21, bar.event_id)
+    if any(q in UNCERTAIN for q in qualifiers):
+        question_mark(
+            ax,
+            mid,
+            bar.y,
+            _glyph_size(layout, bar.height),
+            theme,
+            f"uncertain-{bar.event_id}",
+            dx=bar.height * 72 * 0.5 + 1.0,
+            ha="left",
+        )
+    titles[gid] = bar.title
+
+
+def draw_uncertainty(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
+    """Everything that says how much is known: qualifier marks on bars and markers, dotted
+    whiskers, faded-out unknown ends, the cut-off veil, and time-zero and death bands."""
+    k = layout.sizes.marker
+    for bar in layout.bars:
+        if not bar.within_period:
+            _edge_marks(ax, bar, True, True, layout, theme)
+        if bar.end_status == "unknown" and bar.end_hi > bar.end_lo:
+            _unknown_end(ax, bar, theme, k)
+    for phase in layout.phases:
+        if phase.phase > 1:  # phase 1 starts with its drug; later starts are dose changes
+            _edge_marks(ax, phase, True, False, layout, theme)
+    dotted = [
+        ((m.lo, m.y), (m.hi, m.y)) for m in layout.markers if not m.exact and m.qualifier in APPROXIMATE
+    ]
+    if dotted:
+        xs, ys = polyline(dotted)
+        ax.add_artist(
+            Line2D(xs, ys, color=theme.muted, lw=1.3 * k, ls=DOTTED, zorder=3.5, gid="whiskers-approximate")
+        )
+        caps = [
+            ((x, m.y), (x, m.y))
+            for m in layout.markers
+            if not m.exact and m.qualifier in APPROXIMATE
+            for x in (m.lo, m.hi)
+        ]
+        cx, cy = polyline(caps)
+        ax.add_artist(
+            Line2D(
+                cx,
+                cy,
+                color=theme.muted,
+                lw=0,
+                marker="|",
+                markersize=5 * k,
+                markeredgewidth=1.0 * k,
+                zorder=3.5,
+                gid="whisker-caps-approximate",
+            )
+        )
+    for marker in layout.markers:
+        if marker.qualifier in UNCERTAIN:
+            size = theme.marker(marker.style).size * k
+            question_mark(
+                ax,
+                marker.x,
+                marker.y,
+                _glyph_size(layout, 1.0) * 0.9,
+                theme,
+                f"uncertain-{marker.event_id}",
+                dx=size * 0.45,
+                dy=size * 0.45,
+                ha="left",
+            )
+    _veils(ax, layout, theme)
+    _bands(ax, layout, theme)
+
+
+def _unknown_end(ax: Plot, bar: Bar, theme: Theme, k: float) -> None:
+    """Dashed edges along an unknown end's fade: the bar trails off, its end not recorded."""
+    edge = darker(theme.bar(bar.category).color, 0.55)
+    top, bottom = bar.y + bar.height / 2, bar.y - bar.height / 2
+    xs, ys = polyline([((bar.end_lo, top), (bar.end_hi, top)), ((bar.end_lo, bottom), (bar.end_hi, bottom))])
+    ax.add_artist(
+        Line2D(xs, ys, color=edge, lw=0.8 * k, ls=(0, (3, 2)), zorder=2.3, gid=f"end-unknown-{bar.event_id}")
+    )
+
+
+def _veils(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
+    """A hatched veil over what is dated after the data cut-off, bars and markers alike."""
+    cut, per_in, k = layout.cutoff_x, _per_inch(layout), layout.sizes.marker
+    boxes: list[Shape] = []
+    for bar in layout.bars:
+        if bar.after_cutoff:
+            x0 = bar.start_lo if bar.start_lo > cut else cut
+            x1 = bar.end_hi + (layout.sizes.arrow * per_in if bar.end_status == "ongoing" else 0.0)
+            if x1 > x0:
+                boxes.append(_box(x0, bar.y - bar.height * 0.6, x1 - x0, bar.height * 1.2))
+    for m in layout.markers:
+        if m.after_cutoff:
+            half = theme.marker(m.style).size * k / 72 * 0.7
+            boxes.append(_box(m.x - half * per_in, m.y - half, 2 * half * per_in, 2 * half))
+    if boxes:
+        veil = PolyCollection(
+            boxes,
+            facecolors=[to_rgba(theme.background, 0.6)],
+            edgecolors=[theme.muted],
+            linewidths=0,
+            zorder=4.5,
+            gid="after-cutoff",
+        )
+        veil.set_hatch(VEIL_HATCH)
+        ax.add_artist(veil)
+
+
+def _bands(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
+    """A band over an imprecise time zero or date of death; a death line when death is not the cut-off."""
+    from matplotlib.transforms import blended_transform_factory
+
+    tall = blended_transform_factory(ax.transform, ax.axes_transform)
+    if layout.zero_hi > layout.zero_lo:
+        ax.add_artist(
+            Rectangle(
+                (layout.zero_lo, 0),
+                layout.zero_hi - layout.zero_lo,
+                1,
+                transform=tall,
+                facecolor=to_rgba(theme.muted, 0.13),
+                lw=0,
+                zorder=0.45,
+                gid="time-zero-band",
+            )
+        )
+    if layout.death_x is None:
+        return
+    if layout.death_hi > layout.death_lo:
+        ax.add_artist(
+            Rectangle(
+                (layout.death_lo, 0),
+                layout.death_hi - layout.death_lo,
+                1,
+                transform=tall,
+                facecolor=to_rgba(theme.cutoff, 0.12),
+                lw=0,
+                zorder=0.45,
+                gid="death-band",
+            )
+        )
+    elif abs(layout.death_x - layout.cutoff_x) >= 1:
+        line = Line2D(
+            [layout.death_x] * 2,
+            [0, 1],
+            transform=tall,
+            color=theme.cutoff,
+            lw=1.0 * layout.sizes.marker,
+            zorder=3.0,
+            gid="death-line",
+        )
+        ax.add_artist(line)

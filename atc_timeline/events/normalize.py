@@ -40,7 +40,23 @@ EVENT_COLUMNS: dict[str, str] = {
     "outcome": "string",  # efficacy or result as the record states it, e.g. Table 1's column
     "source": "string",
     "order": "int64",  # position in the file, for stable ties
+    # How each end was written: precision day | month | year ("" for an end that is no date:
+    # ongoing or unknown) and qualifier "" | "~" | "?" | "%", so the chart can tell a date
+    # known to the month from an approximate or an uncertain one.
+    "start_precision": "string",
+    "start_qualifier": "string",
+    "end_precision": "string",
+    "end_qualifier": "string",
+    # Start and end in the same imprecise period ("2012 - 2012"): when within it is unknown.
+    "within_period": "bool",
+    # Something of the item is dated after the data cut-off (validation warns about it).
+    "after_cutoff": "bool",
 }
+
+# An end not recorded fades out over at most this many days (or to the next line of the same
+# lane or class, or the cut-off). Why: fading to the cut-off drew years of treatment nobody
+# recorded, overlapping the lines that followed.
+UNKNOWN_END_DAYS = 91
 
 # Only actions that change treatment are worth chart space; the rest stay in the title.
 _ACTION_TEXT = {
@@ -66,6 +82,13 @@ class CaseContext:
     time_zero_label: str
     lanes: tuple[str, ...]
     death_text: str = ""  # how the date of death is written on the chart
+    # The period an imprecise time zero or death date may lie in (equal ends when exact);
+    # time_zero and death_date are the middle of it, as for any imprecise date.
+    time_zero_lo: dt.date | None = None
+    time_zero_hi: dt.date | None = None
+    time_zero_note: str = ""  # e.g. "2016, approximate" for an imprecise time zero, else ""
+    death_lo: dt.date | None = None
+    death_hi: dt.date | None = None
 
 
 def _ts(day: dt.date) -> pd.Timestamp:
@@ -88,8 +111,17 @@ def _row(**values: Any) -> dict[str, Any]:
         "stop_reason": "",
         "outcome": "",
         "source": "",
+        "within_period": False,
+        "after_cutoff": False,
     }
     return {**defaults, **values}
+
+
+def _written(prefix: str, value: PartialDate | None) -> dict[str, str]:
+    """The precision and qualifier columns of one end ('' for an end that is no date)."""
+    if value is None:
+        return {f"{prefix}_precision": "", f"{prefix}_qualifier": ""}
+    return {f"{prefix}_precision": value.precision, f"{prefix}_qualifier": value.qualifier}
 
 
 def _interval(
@@ -105,21 +137,31 @@ def _interval(
         "start_hi": _ts(start_hi),
         "start_text": start.iso(),
         "start_exact": start.exact,
+        "after_cutoff": start.lower() > cutoff,
+        **_written("start", start),
     }
     if end is None and point_if_open:
         return {**values, "end_lo": _ts(start_lo), "end_hi": _ts(start_hi), "end_text": "",
-                "end_exact": start.exact, "is_interval": False, "end_status": "point"}
+                "end_exact": start.exact, "is_interval": False, "end_status": "point",
+                **_written("end", start)}
     if isinstance(end, PartialDate):
         end_lo, end_hi = _span(end)
+        # Why: "2012 - 2012" says when within the year nothing; a year-long bar would claim
+        # a year of treatment. The start and end ranges overlap with neither day-exact.
+        within = end_lo <= start_lo and not (start.exact or end.exact)
         return {**values, "end_lo": _ts(max(end_lo, start_lo)), "end_hi": _ts(max(end_hi, start_hi)),
-                "end_text": end.iso(), "end_exact": end.exact, "is_interval": True, "end_status": "date"}
+                "end_text": end.iso(), "end_exact": end.exact, "is_interval": True, "end_status": "date",
+                "within_period": within, "after_cutoff": values["after_cutoff"] or end.lower() > cutoff,
+                **_written("end", end)}
     if end == "ongoing":
         last = max(cutoff, start_hi)
         return {**values, "end_lo": _ts(last), "end_hi": _ts(last), "end_text": "ongoing",
-                "end_exact": True, "is_interval": True, "end_status": "ongoing"}
-    # "unknown" or missing: it ended somewhere between its start and the cut-off.
+                "end_exact": True, "is_interval": True, "end_status": "ongoing", **_written("end", None)}
+    # "unknown" or missing: it ended somewhere after its start; _bound_unknown_ends decides
+    # how far the chart fades it out.
     return {**values, "end_lo": _ts(start_hi), "end_hi": _ts(max(cutoff, start_hi)),
-            "end_text": "unknown", "end_exact": False, "is_interval": True, "end_status": "unknown"}
+            "end_text": "unknown", "end_exact": False, "is_interval": True, "end_status": "unknown",
+            **_written("end", None)}
 
 
 def _dates(case: Case) -> list[PartialDate]:
@@ -144,21 +186,41 @@ def data_cutoff(case: Case) -> dt.date:
     return max(d.upper() for d in dates) if dates else dt.date.today()
 
 
-def _time_zero(case: Case) -> tuple[dt.date, str]:
-    """Resolve case.time_zero ('diagnosis', an item id or a date) to a day and a label."""
+def _zero_date(case: Case) -> tuple[PartialDate | None, dt.date, str]:
+    """The date case.time_zero names ('diagnosis', an item id or a date), or a day, and a label."""
     choice = case.case.time_zero or "diagnosis"
     if choice == "diagnosis":
         if case.diagnosis.date is not None:
-            return case.diagnosis.date.lower(), "diagnosis"
+            return case.diagnosis.date, case.diagnosis.date.midpoint(), "diagnosis"
         dates = _dates(case)
-        first = min(d.lower() for d in dates) if dates else data_cutoff(case)
-        return first, "first event"
+        if not dates:
+            return None, data_cutoff(case), "first event"
+        first = min(dates, key=lambda d: (d.lower(), d.upper()))
+        return first, first.midpoint(), "first event"
     for item in case.items():
         if item.id == choice:
             start = getattr(item, "start", None) or item.date
             label = getattr(item, "label", None) or getattr(item, "term", None) or item.id
-            return start.lower(), f"start of {label}"
-    return parse_date(choice).lower(), parse_date(choice).display()
+            return start, start.midpoint(), f"start of {label}"
+    written = parse_date(choice)
+    return written, written.midpoint(), written.display()
+
+
+def _time_zero(case: Case) -> tuple[dt.date, str]:
+    """Resolve case.time_zero to a day and a label; an imprecise date counts from its middle.
+
+    Why the middle: every imprecise date is placed there (a "2016" scan at 1 July), so a
+    relative axis from "2016~" counts from the same day the chart puts the diagnosis on.
+    """
+    _, day, label = _zero_date(case)
+    return day, label
+
+
+def _note(value: PartialDate | None) -> str:
+    """'2016, approximate' for an imprecise date, '' for one known to the day."""
+    if value is None or value.exact:
+        return ""
+    return f"{value.plain()}, {'uncertain' if value.uncertain else 'approximate'}"
 
 
 def _subtitle(case: Case) -> str:
@@ -192,7 +254,9 @@ def lane_order(events: pd.DataFrame, requested: list[str]) -> tuple[str, ...]:
 def case_context(case: Case, events: pd.DataFrame) -> CaseContext:
     """Gather the case-level facts the layout needs."""
     cutoff = data_cutoff(case)
-    zero, zero_label = _time_zero(case)
+    written, zero, zero_label = _zero_date(case)
+    zero_lo, zero_hi = written.bounds() if written is not None and not written.exact else (zero, zero)
+    death = case.patient.death_date
     if case.case.data_cutoff is not None:
         cutoff_text = case.case.data_cutoff.display()
     else:
@@ -205,11 +269,16 @@ def case_context(case: Case, events: pd.DataFrame) -> CaseContext:
         data_cutoff=cutoff,
         cutoff_text=cutoff_text,
         status=case.patient.status,
-        death_date=case.patient.death_date.lower() if case.patient.death_date else None,
+        death_date=death.midpoint() if death else None,
         time_zero=zero,
         time_zero_label=zero_label,
         lanes=lane_order(events, list(case.display.lanes)),
-        death_text=case.patient.death_date.display() if case.patient.death_date else "",
+        death_text=death.display() if death else "",
+        time_zero_lo=zero_lo,
+        time_zero_hi=zero_hi,
+        time_zero_note=_note(written),
+        death_lo=death.bounds()[0] if death else None,
+        death_hi=death.bounds()[1] if death else None,
     )
 
 
@@ -251,14 +320,55 @@ def normalize_events(case: Case) -> pd.DataFrame:
             **_interval(image.date, None, cutoff, point_if_open=True),
         ))
     for ae in case.adverse_events:
+        # Why a point for an unknown end: only the onset is recorded; a bar would invent a
+        # time course (a thrombosis drawn as months of toxicity).
+        when = _interval(ae.start, None if ae.end == "unknown" else ae.end, cutoff, point_if_open=True)
+        if ae.end == "unknown":
+            when = {**when, "end_text": "unknown", "end_status": "unknown"}
         rows.append(_row(
             event_id=ae.id, kind="adverse_event", category="adverse_event",
             lane=ae.lane or DEFAULT_LANES["adverse_event"], label=ae.term,
             detail=_ACTION_TEXT.get(ae.action or "", ""),
             grade=ae.grade if ae.grade is not None else pd.NA, immune_related=ae.immune_related,
-            source=ae.source or "", **_interval(ae.start, ae.end, cutoff, point_if_open=True),
+            source=ae.source or "", **when,
         ))
-    return _frame(rows)
+    return _frame(_bound_unknown_ends(rows, cutoff))
+
+
+def _bound_unknown_ends(rows: list[dict[str, Any]], cutoff: dt.date) -> list[dict[str, Any]]:
+    """Unknown ends fade out from the last recorded fact, bounded (new rows; input untouched).
+
+    The fade stops at the first of: UNKNOWN_END_DAYS after it, the start of the next bar in
+    the same lane or of the same class, the cut-off.
+    """
+    bars = [r for r in rows if r["is_interval"] and r["kind"] != "phase"]
+    last_phase: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r["kind"] == "phase":
+            last_phase[r["parent_id"]] = r  # phases come in file order
+    ends: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
+    for bar in bars:
+        if bar["end_status"] != "unknown":
+            continue
+        known = bar["start_hi"]
+        phase = last_phase.get(bar["event_id"])
+        if phase is not None:
+            known = max(known, phase["start_hi"])
+        later = [
+            o["start_lo"] for o in bars
+            if o is not bar and o["start_lo"] > known
+            and (o["lane"] == bar["lane"] or o["category"] == bar["category"])
+        ]
+        stop = min([known + pd.Timedelta(days=UNKNOWN_END_DAYS), _ts(cutoff), *later])
+        ends[bar["event_id"]] = (known, max(stop, known))
+    result = []
+    for r in rows:
+        key = r["event_id"] if r["kind"] != "phase" else r["parent_id"]
+        if key in ends and r["end_status"] == "unknown":
+            lo, hi = ends[key]
+            r = {**r, "end_lo": max(lo, r["start_hi"]), "end_hi": max(hi, r["start_hi"])}
+        result.append(r)
+    return result
 
 
 def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[str, Any]]:
@@ -270,9 +380,11 @@ def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[st
             nxt = med.phases[index + 1].start
             end_lo, end_hi = (_ts(d) for d in _span(nxt))
             end_text, end_exact, status = nxt.iso(), nxt.exact, "date"
+            end_written = _written("end", nxt)
         else:
             end_lo, end_hi = bar["end_lo"], bar["end_hi"]
             end_text, end_exact, status = bar["end_text"], bar["end_exact"], bar["end_status"]
+            end_written = {k: bar[k] for k in ("end_precision", "end_qualifier")}
         row_lo, row_hi = max(_ts(start_lo), bar["start_lo"]), max(_ts(start_hi), bar["start_lo"])
         if status == "unknown":
             # Why: an unknown end fades from this phase's start, not from the drug's start.
@@ -287,6 +399,7 @@ def _phase_rows(med: Medication, lane: str, bar: dict[str, Any]) -> list[dict[st
             start_lo=row_lo, start_hi=row_hi,
             end_lo=end_lo, end_hi=end_hi, start_text=phase.start.iso(), end_text=end_text,
             start_exact=phase.start.exact, end_exact=end_exact, is_interval=True, end_status=status,
+            after_cutoff=bar["after_cutoff"], **_written("start", phase.start), **end_written,
         ))
     return rows
 

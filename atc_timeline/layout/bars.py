@@ -63,7 +63,8 @@ def bar_spec(record: EventRecord, has_phases: bool, g: Scale, s: Sizes, measure:
     pad = _PAD
     text = record.bar_text()
     shown, at = "", "inside"
-    inner = max(x1 - x0 - 2 * pad, 0.0)
+    # A range of unknown position (within_period) has no bar to carry its text.
+    inner = max(x1 - x0 - 2 * pad, 0.0) if not record.within_period else 0.0
     if record.outcome and not has_phases:
         # Table 1 style: the outcome goes inside the bar when the bar is long enough.
         fuller = f"{text} \u00b7 {record.outcome}" if text else record.outcome
@@ -124,6 +125,10 @@ def bar_of(record: EventRecord, center: float, height: float) -> Bar:
         title=record.title(),
         phase=record.phase,
         parent_id=record.parent_id,
+        start_qualifier=record.start_qualifier,
+        end_qualifier=record.end_qualifier,
+        within_period=record.within_period,
+        after_cutoff=record.after_cutoff,
     )
 
 

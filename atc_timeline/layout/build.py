@@ -9,6 +9,7 @@ from atc_timeline.layout.frame import MARGIN, Chart, Frame
 from atc_timeline.layout.lane_names import lane_names, name_label
 from atc_timeline.layout.lanes import LanePlacer, LanePlan, squeeze
 from atc_timeline.layout.model import UNIT_DAYS, Box, Label, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.layout.records import day_number
 from atc_timeline.layout.text import text_box
 
 
@@ -89,6 +90,11 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         event_ids=chart.prep.event_ids,
         label_groups=sum(len(plan.points) for plan in plans),
         crowded=fit.force,
+        zero_lo=day_number(context.time_zero_lo or context.time_zero),
+        zero_hi=day_number(context.time_zero_hi or context.time_zero),
+        death_x=day_number(context.death_date) if context.death_date else None,
+        death_lo=day_number(context.death_lo) if context.death_lo else 0.0,
+        death_hi=day_number(context.death_hi) if context.death_hi else 0.0,
     )
 
 
@@ -105,7 +111,7 @@ def _band_labels(chart: Chart, fit: Fit) -> list[Label]:
         f"Cut-off {context.cutoff_text}",
     ]
     if context.status == "deceased" and context.death_date is not None:
-        texts = [f"Died {context.death_text}", "Died"]
+        texts = [f"\u2020 Died {context.death_text}", f"\u2020 {context.death_text}", "\u2020 Died"]
     # Left of the line if it fits, else right of it, else a shorter wording.
     line_x = g.inch(cutoff)
     placements = [(t, x, ha) for t in texts for x, ha in ((line_x - 0.06, "right"), (line_x + 0.06, "left"))]

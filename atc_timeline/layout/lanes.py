@@ -207,6 +207,8 @@ class LanePlacer:
                         m.start_hi,
                         m.start_exact,
                         title=m.title(),
+                        qualifier=m.start_qualifier,
+                        after_cutoff=m.after_cutoff,
                     )
                 )
             if not text:

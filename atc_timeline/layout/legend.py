@@ -49,12 +49,30 @@ def legend_entries(records: list[EventRecord]) -> list[LegendEntry]:
         entries.append(LegendEntry(f"ae:{grade}", f"AE grade {grade}"))
     if any(g is None for g in ae_grades):
         entries.append(LegendEntry("ae:0", "AE, grade not reported"))
-    if not all(r.start_exact and r.end_exact for r in records):
-        entries.append(LegendEntry("fuzzy", "Faded edge / whisker: date known only to the month or year"))
+    entries += uncertainty_entries(records)
     if any(r.end_status == "ongoing" for r in records):
         entries.append(LegendEntry("ongoing", "Ongoing at data cut-off"))
     if any(r.stop_reason != "" for r in records):
         entries.append(LegendEntry("stop", "Stopped (reason)"))
+    if any(r.after_cutoff for r in records):
+        entries.append(LegendEntry("after_cutoff", "After data cut-off"))
+    return entries
+
+
+def uncertainty_entries(records: list[EventRecord]) -> list[LegendEntry]:
+    """One entry for each way a date is imprecise on this chart, and only those present."""
+    ends = [end for r in records for end in r.ends()]
+    entries = []
+    if any(precision in ("month", "year") for precision, _ in ends):
+        entries.append(LegendEntry("fuzzy", "Faded edge / whisker: date known only to the month or year"))
+    if any(q in ("~", "%") for _, q in ends):
+        entries.append(LegendEntry("approximate", "Dotted: approximate date (~)"))
+    if any(q in ("?", "%") for _, q in ends):
+        entries.append(LegendEntry("uncertain", "Uncertain date (?)"))
+    if any(r.within_period for r in records):
+        entries.append(LegendEntry("within_period", "Block on whisker: when within the period is unknown"))
+    if any(r.end_not_recorded for r in records):
+        entries.append(LegendEntry("end_unknown", "Fading out: end not recorded"))
     return entries
 
 

@@ -114,6 +114,10 @@ class Bar:
     title: str = ""
     phase: int = 0  # a dose phase's number among its drug's phases, from 1; 0 for a drug's bar
     parent_id: str = ""  # the drug a dose phase belongs to
+    start_qualifier: str = ""  # "" | ~ | ? | %: how the start was written
+    end_qualifier: str = ""
+    within_period: bool = False  # start and end in one imprecise period: drawn as a range
+    after_cutoff: bool = False  # the part after the data cut-off is marked
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,8 @@ class Marker:
     hi: float
     exact: bool
     title: str = ""
+    qualifier: str = ""  # "" | ~ (dotted whisker) | ? (a question mark) | % (both)
+    after_cutoff: bool = False  # dated after the data cut-off: drawn greyed
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,13 @@ class TimelineLayout:
     event_ids: tuple[str, ...] = field(default=())
     label_groups: int = 0  # point labels the chart wanted to show
     crowded: bool = False  # True when labels were dropped or lanes squeezed to fit
+    # The period an imprecise time zero or death date may lie in (a band), in days; equal
+    # ends for an exact date. death_x is the day the death mark stands on (None: alive).
+    zero_lo: float = 0.0
+    zero_hi: float = 0.0
+    death_x: float | None = None
+    death_lo: float = 0.0
+    death_hi: float = 0.0
 
     @property
     def complete(self) -> bool:

@@ -46,6 +46,24 @@ class EventRecord:
     outcome: str
     order: int  # position in the file, for stable ties
     phase: int = 0  # a dose phase's place among its drug's phases in the file, from 1; else 0
+    start_precision: str = "day"  # day | month | year
+    start_qualifier: str = ""  # "" | ~ (approximate) | ? (uncertain) | % (both)
+    end_precision: str = "day"  # as start_precision; "" for an end that is no date
+    end_qualifier: str = ""
+    within_period: bool = False  # start and end in the same imprecise period
+    after_cutoff: bool = False  # something of it is dated after the data cut-off
+
+    @property
+    def end_not_recorded(self) -> bool:
+        """A bar whose end is unknown (it fades out over a bounded stretch)."""
+        return self.is_interval and self.end_status == "unknown"
+
+    def ends(self) -> list[tuple[str, str]]:
+        """(precision, qualifier) of each date the chart draws: the start, and a dated end."""
+        ends = [(self.start_precision, self.start_qualifier)]
+        if self.is_interval and self.end_status == "date":
+            ends.append((self.end_precision, self.end_qualifier))
+        return ends
 
     @property
     def mid(self) -> float:
@@ -85,6 +103,12 @@ class EventRecord:
         when = self.start_text
         if self.is_interval:
             when = f"{self.start_text} to {self.end_text}"
+        if self.within_period:
+            when += "; when within the period is unknown"
+        elif self.end_status == "unknown":
+            when = f"{'onset' if not self.is_interval else 'from'} {self.start_text}; end not recorded"
+        if self.after_cutoff:
+            when += "; after the data cut-off"
         text = self.point_texts()[0] if not self.is_interval else (self.bar_text() or self.label)
         if self.label not in text:
             text = f"{self.label}: {text}"
@@ -104,9 +128,10 @@ class EventRecord:
 _TEXTS = (
     "event_id", "parent_id", "kind", "category", "lane", "label", "detail",
     "start_text", "end_text", "end_status", "response", "stop_reason", "outcome",
+    "start_precision", "start_qualifier", "end_precision", "end_qualifier",
 )  # fmt: skip
 _DAYS = ("start_lo", "start_hi", "end_lo", "end_hi")
-_FLAGS = ("start_exact", "end_exact", "is_interval", "immune_related")
+_FLAGS = ("start_exact", "end_exact", "is_interval", "immune_related", "within_period", "after_cutoff")
 
 
 def event_records(events: pd.DataFrame) -> list[EventRecord]:

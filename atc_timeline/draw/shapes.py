@@ -235,28 +235,30 @@ def question_mark(
     gid: str,
     dx: float = 0.0,
     dy: float = 0.0,
-    ha: str = "center",
 ) -> None:
-    """A bold '?' at (x, y) data units, offset (dx, dy) points, haloed so it reads on any fill."""
+    """A bold '?' centred (dx, dy) points from (x, y) data units, haloed so it reads on any fill.
+
+    Why a marker, not a text: it is a symbol like a whisker cap, never wrapped or measured,
+    and the text checks of the chart are about what one reads.
+    """
     from matplotlib import patheffects
     from matplotlib.transforms import offset_copy
 
     place = offset_copy(ax.transform, fig=ax.fig, x=dx, y=dy, units="points")
-    text = ax.text(
-        x,
-        y,
-        "?",
+    mark = Line2D(
+        [x],
+        [y],
         transform=place,
-        ha=ha,
-        va="center",
-        fontsize=size,
-        weight="bold",
+        marker=r"$\mathbf{?}$",
+        markersize=size,
+        markeredgewidth=0,
         color=theme.text,
+        linestyle="none",
         zorder=4.6,
         gid=gid,
-        parse_math=False,
     )
-    text.set_path_effects([patheffects.withStroke(linewidth=1.6, foreground=theme.background)])
+    mark.set_path_effects([patheffects.withStroke(linewidth=1.6, foreground=theme.background)])
+    ax.add_artist(mark)
 
 
 def _edge_marks(ax: Plot, bar: Bar, start: bool, end: bool, layout: TimelineLayout, theme: Theme) -> None:
@@ -334,8 +336,7 @@ def draw_range(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles:
             _glyph_size(layout, bar.height),
             theme,
             f"uncertain-{bar.event_id}",
-            dx=bar.height * 72 * 0.5 + 1.0,
-            ha="left",
+            dx=bar.height * 72 * 0.5 + _glyph_size(layout, bar.height) * 0.4 + 1.0,
         )
     titles[gid] = bar.title
 
@@ -380,19 +381,22 @@ def draw_uncertainty(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
                 gid="whisker-caps-approximate",
             )
         )
+    seen: set[tuple[float, float]] = set()
     for marker in layout.markers:
-        if marker.qualifier in UNCERTAIN:
+        # One '?' for markers drawn on one spot (grouped events on the same date).
+        if marker.qualifier in UNCERTAIN and (marker.x, marker.y) not in seen:
+            seen.add((marker.x, marker.y))
             size = theme.marker(marker.style).size * k
+            glyph = _glyph_size(layout, 1.0) * 0.9
             question_mark(
                 ax,
                 marker.x,
                 marker.y,
-                _glyph_size(layout, 1.0) * 0.9,
+                glyph,
                 theme,
                 f"uncertain-{marker.event_id}",
-                dx=size * 0.45,
+                dx=size * 0.45 + glyph * 0.3,
                 dy=size * 0.45,
-                ha="left",
             )
     _veils(ax, layout, theme)
     _bands(ax, layout, theme)
@@ -447,7 +451,7 @@ def _bands(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
                 layout.zero_hi - layout.zero_lo,
                 1,
                 transform=tall,
-                facecolor=to_rgba(theme.muted, 0.13),
+                facecolor=to_rgba(theme.muted, 0.10),
                 lw=0,
                 zorder=0.45,
                 gid="time-zero-band",

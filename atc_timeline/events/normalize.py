@@ -86,7 +86,8 @@ class CaseContext:
     # time_zero and death_date are the middle of it, as for any imprecise date.
     time_zero_lo: dt.date | None = None
     time_zero_hi: dt.date | None = None
-    time_zero_note: str = ""  # e.g. "2016, approximate" for an imprecise time zero, else ""
+    time_zero_note: str = ""  # "approximate" or "uncertain" for an imprecise time zero, else ""
+    time_zero_period: str = ""  # the period an imprecise time zero names, e.g. "2016"
     death_lo: dt.date | None = None
     death_hi: dt.date | None = None
 
@@ -217,10 +218,10 @@ def _time_zero(case: Case) -> tuple[dt.date, str]:
 
 
 def _note(value: PartialDate | None) -> str:
-    """'2016, approximate' for an imprecise date, '' for one known to the day."""
+    """'approximate' (or 'uncertain') for an imprecise date, '' for one known to the day."""
     if value is None or value.exact:
         return ""
-    return f"{value.plain()}, {'uncertain' if value.uncertain else 'approximate'}"
+    return "uncertain" if value.uncertain else "approximate"
 
 
 def _subtitle(case: Case) -> str:
@@ -277,6 +278,7 @@ def case_context(case: Case, events: pd.DataFrame) -> CaseContext:
         time_zero_lo=zero_lo,
         time_zero_hi=zero_hi,
         time_zero_note=_note(written),
+        time_zero_period=written.plain() if written is not None and not written.exact else "",
         death_lo=death.bounds()[0] if death else None,
         death_hi=death.bounds()[1] if death else None,
     )

@@ -119,7 +119,9 @@ def make_frame(
     names = placed_across(names, (left, right), [g.inch(prep.days[2]), g.inch(zero)], measure)
     relative = f"{options.unit.capitalize()} since {context.time_zero_label}"
     if context.time_zero_note:  # an imprecise time zero: the axis counts from its middle
-        relative += f" ({context.time_zero_note})"
+        dated = options.axis != "relative" and context.time_zero_period != context.time_zero_label
+        period = f"{context.time_zero_period}, " if dated else ""  # relative only: no dates
+        relative += f" ({period}{context.time_zero_note})"
     ticks, top_ticks = axis_rows(options, g, zero, relative, s, measure)
 
     # On a narrow chart the legend uses the full width, not just the plot's.

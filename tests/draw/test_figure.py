@@ -108,7 +108,7 @@ def test_axes_draw_the_ticks_layout_chose():
 def test_founding_case_shows_the_clinical_story():
     fig = figure_for_case(load_case_text(FOUNDING.read_text()), ChartOptions(dpi=50))
     texts = {t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()}
-    joined = " | ".join(texts)
+    joined = " ".join(" | ".join(texts).split())  # a wrapped label reads as one line
     for needle in (
         "Surgery",
         "Chemoradiotherapy",

@@ -112,7 +112,8 @@ def test_relative_axis_hides_calendar_dates():
     assert "0" in ticks
     assert len(ticks) >= 4
     assert not any(year in " ".join(ticks) for year in ("2017", "2018", "2019", "2020"))
-    assert texts["axis-label"] == "Weeks since start of Nivolumab"
+    # nivolumab started "2018-07": time zero is that month's middle, and the axis says so
+    assert texts["axis-label"] == "Weeks since start of Nivolumab (approximate)"
 
 
 def test_bad_time_zero_and_unit_are_plain_errors(tmp_path):

@@ -344,18 +344,16 @@ def _bound_unknown_ends(rows: list[dict[str, Any]], cutoff: dt.date) -> list[dic
     the same lane or of the same class, the cut-off.
     """
     bars = [r for r in rows if r["is_interval"] and r["kind"] != "phase"]
-    last_phase: dict[str, dict[str, Any]] = {}
+    # The last recorded fact of a drug: its start, or the latest a dose phase may start.
+    known_by: dict[str, pd.Timestamp] = {}
     for r in rows:
         if r["kind"] == "phase":
-            last_phase[r["parent_id"]] = r  # phases come in file order
+            known_by[r["parent_id"]] = max(known_by.get(r["parent_id"], r["start_hi"]), r["start_hi"])
     ends: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     for bar in bars:
         if bar["end_status"] != "unknown":
             continue
-        known = bar["start_hi"]
-        phase = last_phase.get(bar["event_id"])
-        if phase is not None:
-            known = max(known, phase["start_hi"])
+        known = max(bar["start_hi"], known_by.get(bar["event_id"], bar["start_hi"]))
         later = [
             o["start_lo"] for o in bars
             if o is not bar and o["start_lo"] > known

@@ -128,7 +128,7 @@ def _uncertainty_handle(
     elif key == "within_period":
         xs = [x, x + w, float("nan"), x, x, float("nan"), x + w, x + w]
         ys = [y, y, float("nan"), y - h * 0.4, y + h * 0.4, float("nan"), y - h * 0.4, y + h * 0.4]
-        ax.add_artist(Line2D(xs, ys, color=darker(grey, 0.55), lw=1.2 * k, gid=gid))
+        ax.add_artist(Line2D(xs, ys, color=theme.muted, lw=1.2 * k, gid=gid))
         ax.add_artist(
             Rectangle(
                 (x + w / 2 - h / 2, y - h / 2), h, h, facecolor=grey, edgecolor=darker(grey, 0.55), lw=0.8 * k
@@ -145,7 +145,7 @@ def _uncertainty_handle(
                 facecolors=[to_rgba(grey, a) for _, a in pieces],
             )
         )
-        edge = darker(grey, 0.55)
+        edge = theme.muted
         for dy in (-h / 2, h / 2):
             ax.add_artist(Line2D([x + w * 0.3, x + w], [y + dy] * 2, color=edge, lw=0.8 * k, ls=(0, (3, 2))))
     else:  # after_cutoff

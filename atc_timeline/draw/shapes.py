@@ -263,13 +263,19 @@ def question_mark(
 
 def _edge_marks(ax: Plot, bar: Bar, start: bool, end: bool, layout: TimelineLayout, theme: Theme) -> None:
     """At each uncertain edge of a bar, a '?'; at each approximate one, a dotted line ('about here')."""
-    edge = darker(theme.bar(bar.category).color, 0.45)
+    edge = theme.text  # over a half-faded edge: the strongest contrast in every theme
     k = layout.sizes.marker
     sides = []
     if start:
         sides.append(("start", bar.start_qualifier, (bar.start_lo + bar.start_hi) / 2))
     if end and bar.end_status == "date":
         sides.append(("end", bar.end_qualifier, (bar.end_lo + bar.end_hi) / 2))
+    size = _glyph_size(layout, bar.height)
+    marks = [x for _, q, x in sides if q in UNCERTAIN]
+    if len(marks) == 2 and marks[1] - marks[0] < size / 72 * 1.3 * _per_inch(layout):
+        # Two '?' on a short bar would run together: one in its middle says the same.
+        question_mark(ax, sum(marks) / 2, bar.y, size, theme, f"uncertain-start-{bar.event_id}")
+        sides = [(side, q.replace("?", "").replace("%", "~"), x) for side, q, x in sides]
     for side, qualifier, x in sides:
         if qualifier in APPROXIMATE:
             half = bar.height * 0.65
@@ -284,9 +290,7 @@ def _edge_marks(ax: Plot, bar: Bar, start: bool, end: bool, layout: TimelineLayo
             )
             ax.add_artist(line)
         if qualifier in UNCERTAIN:
-            question_mark(
-                ax, x, bar.y, _glyph_size(layout, bar.height), theme, f"uncertain-{side}-{bar.event_id}"
-            )
+            question_mark(ax, x, bar.y, size, theme, f"uncertain-{side}-{bar.event_id}")
 
 
 def draw_range(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
@@ -311,7 +315,7 @@ def draw_range(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles:
         Line2D(
             xs,
             ys,
-            color=edge,
+            color=theme.muted,  # as the whiskers of markers: it reads on any background
             lw=1.2 * k,
             ls=DOTTED if dotted else "-",
             zorder=2,
@@ -404,7 +408,7 @@ def draw_uncertainty(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
 
 def _unknown_end(ax: Plot, bar: Bar, theme: Theme, k: float) -> None:
     """Dashed edges along an unknown end's fade: the bar trails off, its end not recorded."""
-    edge = darker(theme.bar(bar.category).color, 0.55)
+    edge = theme.muted  # the fade runs into the background: a bar-coloured edge would vanish
     top, bottom = bar.y + bar.height / 2, bar.y - bar.height / 2
     xs, ys = polyline([((bar.end_lo, top), (bar.end_hi, top)), ((bar.end_lo, bottom), (bar.end_hi, bottom))])
     ax.add_artist(

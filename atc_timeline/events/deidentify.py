@@ -93,6 +93,7 @@ def deidentify_context(context: CaseContext, original: Case) -> CaseContext:
         cutoff_text=_relative(pd.Timestamp(context.data_cutoff), zero),
         death_text=death,
         time_zero_label=label,
+        time_zero_period="",  # "2016": a calendar date
     )
 
 

@@ -70,7 +70,7 @@ def uncertainty_entries(records: list[EventRecord]) -> list[LegendEntry]:
     if any(q in ("?", "%") for _, q in ends):
         entries.append(LegendEntry("uncertain", "Uncertain date (?)"))
     if any(r.within_period for r in records):
-        entries.append(LegendEntry("within_period", "Block on whisker: when within the period is unknown"))
+        entries.append(LegendEntry("within_period", "Block on whisker: timing within the period unknown"))
     if any(r.end_not_recorded for r in records):
         entries.append(LegendEntry("end_unknown", "Fading out: end not recorded"))
     return entries

@@ -110,10 +110,11 @@ def _band_labels(chart: Chart, fit: Fit) -> list[Label]:
         f"Cut-off {context.cutoff_text} \u00b7 {status}",
         f"Cut-off {context.cutoff_text}",
     ]
+    line_x = g.inch(cutoff)
     if context.status == "deceased" and context.death_date is not None:
         texts = [f"\u2020 Died {context.death_text}", f"\u2020 {context.death_text}", "\u2020 Died"]
+        line_x = g.inch(day_number(context.death_date))  # the death mark, if not the cut-off
     # Left of the line if it fits, else right of it, else a shorter wording.
-    line_x = g.inch(cutoff)
     placements = [(t, x, ha) for t in texts for x, ha in ((line_x - 0.06, "right"), (line_x + 0.06, "left"))]
     for cutoff_text, cx, ha in placements:
         cw, ch = measure(cutoff_text, s.label)

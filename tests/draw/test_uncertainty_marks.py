@@ -98,3 +98,14 @@ def test_every_theme_and_size_draws_the_marks(theme, size):
     fig = draw_timeline(layout, THEMES[theme], dpi=50)
     assert {"range-rai", "after-cutoff", "time-zero-band"} <= _gids(fig)
     fig.canvas.draw()
+
+
+def test_a_death_before_the_cutoff_has_a_line_of_its_own():
+    death = '  status: deceased\n  death_date: "2019-06-10"\n'
+    text = FIXTURE.read_text().replace("  status: unknown\n", death)
+    text = text.replace('    end: "2019-08-01"\n', '    end: "2019-05"\n')
+    text = text.replace('    date: "2019-07-20"\n', '    date: "2019-05-20"\n')
+    fig = figure_for_case(load_case_text(text), ChartOptions(dpi=50))
+    line = _one(fig, "death-line")
+    assert set(line.get_xdata()) == {layout_case(load_case_text(text)).death_x}
+    assert "death-band" not in _gids(fig)

@@ -161,3 +161,16 @@ def test_the_founding_case_legend_tells_uncertain_from_approximate_from_the_mont
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+def test_the_death_mark_stands_at_the_death_not_at_a_later_cutoff():
+    # a cut-off after the death is a warning, not an error; the dagger goes where death was
+    text = HEAD.replace("case: {", 'patient: {status: deceased, death_date: "2019-03-10"}\ncase: {')
+    case = load_case_text(text + "procedures:\n  - {id: p, label: Biopsy, date: '2018-01-02'}\n")
+    layout = layout_case(case)
+    assert layout.death_x == day_number(_date("2019-03-10"))
+    assert layout.death_lo == layout.death_hi == layout.death_x  # exact: no band
+    (cutoff,) = [lab for lab in layout.labels if lab.role == "cutoff"]
+    death_in, cutoff_in = layout.day_to_inch(layout.death_x), layout.day_to_inch(layout.cutoff_x)
+    label_in = layout.day_to_inch(cutoff.x)
+    assert abs(label_in - death_in) < 0.1 < abs(label_in - cutoff_in)

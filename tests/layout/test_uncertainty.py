@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from atc_timeline.events.normalize import case_context, normalize_events
 from atc_timeline.layout.legend import legend_entries
@@ -174,3 +176,31 @@ def test_the_death_mark_stands_at_the_death_not_at_a_later_cutoff():
     death_in, cutoff_in = layout.day_to_inch(layout.death_x), layout.day_to_inch(layout.cutoff_x)
     label_in = layout.day_to_inch(cutoff.x)
     assert abs(label_in - death_in) < 0.1 < abs(label_in - cutoff_in)
+
+
+_written = st.tuples(
+    st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2018, 12, 31)),
+    st.sampled_from([1, 2, 3]),  # year, month or day
+    st.sampled_from(["", "~", "?", "%"]),
+)
+
+
+def _iso(written: tuple[dt.date, int, str]) -> str:
+    day, depth, qualifier = written
+    return "-".join([f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"][:depth]) + qualifier
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_written, min_size=1, max_size=5))
+def test_the_legend_names_exactly_the_kinds_of_date_on_the_chart(dates):
+    body = "imaging:\n" + "".join(
+        f"  - {{id: s{i}, date: '{_iso(d)}', modality: CT}}\n" for i, d in enumerate(dates)
+    )
+    expected = set()
+    if any(depth < 3 for _, depth, _ in dates):
+        expected.add("fuzzy")
+    if any(q in ("~", "%") for _, _, q in dates):
+        expected.add("approximate")
+    if any(q in ("?", "%") for _, _, q in dates):
+        expected.add("uncertain")
+    assert _keys(body) == expected

@@ -28,11 +28,12 @@ _MONTHS = (
 # Capitalised or upper case: "March", "MAR". Lower-case "may" and "march" are ordinary words.
 _MONTH = rf"(?:{_MONTHS}|{_MONTHS.upper()})\.?"
 _MONTH_ANY_CASE = rf"(?i:{_MONTHS})\.?"
-_YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
+# The years a case date may hold (1900-2100): nobody alive was born in the 1800s.
+_YEAR = r"(?:19\d\d|20\d\d|2100)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # A number that is a quantity: a unit follows it ("2000 mg", "1950 cGy", "2012 IU").
 _UNIT = (
-    r"(?!\s*(?:mg|g\b|mcg|µg|μg|ug|microgram|mL|ml|L\b|dL|Gy|cGy|cc|IU|U\b|units?|%|mm|cm|kg"
+    r"(?!\s*(?:mg|g\b|mcg|µg|μg|ug|microgram|mL|ml|L\b|dL|Gy|cGy|mGy|cc|IU|U\b|units?|%|mm|cm|kg"
     r"|GBq|MBq|mCi|ng|pg|pmol|nmol|mmol|µmol|mol|/|x\b|×|cells|copies|bp|kb|reads))"
 )
 

@@ -92,14 +92,14 @@ def test_clinical_text_passes(text):
 
 @given(
     st.integers(1, 1899) | st.integers(2101, 99999),
-    st.sampled_from(["mg", "mg/m2", "Gy", "microgram", "mL", "%", "mm", "cm", "GBq", ""]),
+    st.sampled_from(["mg", "mg/m2", "Gy", "mGy", "microgram", "mL", "%", "mm", "cm", "GBq", ""]),
     st.sampled_from(["", " QD", " Q2W", " every 3 weeks", " x 28", " \u00d7 10"]),
 )
 def test_doses_of_any_size_pass(amount, unit, schedule):
     assert find_identifiers(f"{amount} {unit}{schedule}".strip()) == []
 
 
-@given(st.integers(1900, 2100), st.sampled_from(["mg", "mg/m2", "Gy", "cGy", "IU", "ng/mL", "%"]))
+@given(st.integers(1900, 2100), st.sampled_from(["mg", "mg/m2", "Gy", "cGy", "mGy", "IU", "ng/mL", "%"]))
 def test_a_year_shaped_amount_with_a_unit_passes(amount, unit):
     assert find_identifiers(f"{amount} {unit}") == []
 

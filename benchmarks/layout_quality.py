@@ -54,6 +54,7 @@ CONTRAST = 4.5  # WCAG AA for text on a bar
 FREE_GAP = 0.04  # inches a text needs beside its neighbours to count as fitting
 STUB_CHARS = 4  # letters and digits a shortened text keeps at the least
 LEADER_SLACK = 0.06  # inches: a leader's foot lies within this of its marker's column
+STACKED = 0.5  # markers closer than this many marker widths hide each other
 
 CLASSES = {
     "outside": "texts outside the figure",
@@ -66,6 +67,7 @@ CLASSES = {
     "ticks": "colliding tick labels",
     "leader": "leaders to the wrong marker",
     "line": "lines through text",
+    "markers": "markers stacked on each other",
     "size": "size off the preset",
 }
 _TICK = re.compile(r"^tick-(top-)?\d+$")
@@ -301,14 +303,17 @@ def _owners(d: Drawn) -> set[str]:
 
 
 def texts_over_bars(fig: Figure, layout: TimelineLayout, texts: Sequence[Drawn]) -> list[Defect]:
-    """Texts over a bar's ink that break it (an opaque plate) or do not read on it (contrast < 4.5).
+    """Texts over a bar's ink that break it (a plate) or do not read on it (contrast < 4.5, hatching).
 
-    A text on a bar with its own colour chosen for contrast, or on a halo, keeps the bar
-    visibly continuous and stays legible; a plate or a low contrast does not.
+    A text on a bar in a colour chosen for contrast (on hatching: on a halo) keeps the bar
+    visibly continuous and stays legible; a plate, a low contrast or bare hatching does not.
     """
     background = fig.get_facecolor()
     fills = _fills(fig, layout)
     pieces = bar_boxes(layout)
+    hatched = {
+        (a.get_gid() or "")[6:] for a in fig.findobj(lambda a: (a.get_gid() or "").startswith("hatch-"))
+    }
     out = []
     for d in texts:
         worst: tuple[float, str] | None = None
@@ -331,9 +336,13 @@ def texts_over_bars(fig: Figure, layout: TimelineLayout, texts: Sequence[Drawn])
             else:
                 under = _halo(d.artist)
                 ratio = contrast(_over(d.artist.get_color(), fill), _over(under, fill) if under else fill)
-                if ratio >= CONTRAST:
+                if ratio < CONTRAST:
+                    reason = (CONTRAST - ratio, f"contrast {ratio:.1f}:1 on {event_id}")
+                elif under is None and _family(layout, event_id) & hatched:
+                    # Hatch lines cross the letters: legible only on a halo.
+                    reason = (0.5, f"over the hatching of {event_id}, no halo")
+                else:
                     continue
-                reason = (CONTRAST - ratio, f"contrast {ratio:.1f}:1 on {event_id}")
             if worst is None or reason[0] > worst[0]:
                 worst = reason
         if worst is not None:
@@ -410,6 +419,34 @@ def wrong_leaders(layout: TimelineLayout) -> list[Defect]:
         off = max(b.x0 - tx, tx - b.x1, b.y0 - ty, ty - b.y1, 0.0)
         if off > 0.05:
             out.append(Defect("leader", _short(label.text), f"top {off:.2f} in from its label", off))
+    return out
+
+
+def stacked_markers(fig: Figure) -> list[Defect]:
+    """Pairs of drawn event markers closer than STACKED times their size: one hides the other."""
+    dpi = fig.dpi
+    found = []
+    for line in fig.findobj(Line2D):
+        gid = line.get_gid() or ""
+        if (
+            not gid.startswith("event-")
+            or line.get_marker() in (None, "None", "")
+            or len(line.get_xdata()) != 1
+        ):
+            continue
+        ((x, y),) = line.get_transform().transform([(line.get_xdata()[0], line.get_ydata()[0])])
+        found.append((gid[6:], x / dpi * 72, y / dpi * 72, line.get_markersize()))
+    found.sort(key=lambda m: m[1])
+    out = []
+    for i, (a, ax, ay, asize) in enumerate(found):
+        for b, bx, by, bsize in found[i + 1 :]:
+            reach = STACKED * (asize + bsize) / 2
+            if bx - ax >= reach:
+                break
+            if math.hypot(bx - ax, by - ay) < reach:
+                out.append(
+                    Defect("markers", f"{a} / {b}", f"{math.hypot(bx - ax, by - ay):.1f} pt apart", reach)
+                )
     return out
 
 
@@ -564,20 +601,27 @@ def check_chart(
         *tick_collisions(texts),
         *wrong_leaders(layout),
         *lines_through_text(fig, texts),
+        *stacked_markers(fig),
     ]
     if preset is not None:
         found += size_defects(fig, preset)
     return found
 
 
-def draw_and_check(case: Any, size: str, theme_name: str, dpi: float = 100.0) -> tuple[list[Defect], Any]:
-    """Lay out and draw a case at a size preset in a theme, and check it; (defects, chart)."""
+def draw_and_check(
+    case: Any, size: str, theme_name: str, dpi: float = 100.0, fixed_height: bool = False
+) -> tuple[list[Defect], Any]:
+    """Lay out and draw a case at a size preset in a theme, and check it; (defects, chart).
+
+    `fixed_height` gives the preset's height as `--height` would (a journal chart never grows).
+    """
     from atc_timeline.draw.themes import LIGHT, theme_named
     from atc_timeline.mpl.rc import drawing_rc
     from atc_timeline.options import SIZE_PRESETS, ChartOptions
     from atc_timeline.pipeline import Chart
 
-    chart = Chart(case, ChartOptions.for_size(size, dpi=dpi), theme_named(theme_name))
+    height = SIZE_PRESETS[size][1] if fixed_height else None
+    chart = Chart(case, ChartOptions.for_size(size, height=height, dpi=dpi), theme_named(theme_name))
     fig = chart.figure
     with warnings.catch_warnings(), drawing_rc(LIGHT.rc()):  # as the writers draw it
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -599,6 +643,7 @@ class Task:
     themes: tuple[str, ...]
     dpi: float
     save: str | None
+    fixed_height: bool = False
 
 
 def run_task(task: Task) -> list[tuple[str, str, str, list[Defect], str]]:
@@ -610,7 +655,7 @@ def run_task(task: Task) -> list[tuple[str, str, str, list[Defect], str]]:
     for size in task.sizes:
         for theme in task.themes:
             try:
-                defects, chart = draw_and_check(case, size, theme, task.dpi)
+                defects, chart = draw_and_check(case, size, theme, task.dpi, task.fixed_height)
             except Exception as exc:  # a chart that cannot be drawn is reported, not fatal
                 results.append((task.name, size, theme, [], f"{type(exc).__name__}: {exc}"))
                 continue
@@ -639,9 +684,10 @@ def run(
     jobs: int = 1,
     dpi: float = 100.0,
     save: str | None = None,
+    fixed_height: bool = False,
 ) -> Iterable[tuple[str, str, str, list[Defect], str]]:
     """Check every case in every size and theme, in `jobs` processes."""
-    tasks = [Task(name, text, tuple(sizes), tuple(themes), dpi, save) for name, text in cases]
+    tasks = [Task(name, text, tuple(sizes), tuple(themes), dpi, save, fixed_height) for name, text in cases]
     if jobs <= 1:
         for task in tasks:
             yield from run_task(task)
@@ -654,9 +700,13 @@ def run(
 
 
 def summarise(
-    results: Iterable[tuple[str, str, str, list[Defect], str]], sizes: Sequence[str], worst: int = 3
+    results: Iterable[tuple[str, str, str, list[Defect], str]],
+    sizes: Sequence[str],
+    worst: int = 3,
+    themes: Sequence[str] = ("light", "dark", "print"),
 ) -> dict[str, Any]:
     """Counts per class and size, charts with defects, failures, and the worst examples per class."""
+    order = {theme: i for i, theme in enumerate(themes)}  # examples in the first theme asked for
     counts: dict[str, Counter[str]] = {kind: Counter() for kind in CLASSES}
     charts: Counter[str] = Counter()
     flawed: Counter[str] = Counter()
@@ -676,7 +726,7 @@ def summarise(
     for kind, found in examples.items():
         # The worst first, one per case and size so the list shows different charts.
         seen, chosen = set(), []
-        for e in sorted(found, key=lambda e: (-e["amount"], e["case"], e["size"], e["theme"])):
+        for e in sorted(found, key=lambda e: (-e["amount"], e["case"], e["size"], order.get(e["theme"], 9))):
             if (e["case"], e["size"]) in seen:
                 continue
             seen.add((e["case"], e["size"]))
@@ -746,11 +796,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--save", metavar="DIR", help="write the case and PNGs of every chart with a defect")
     parser.add_argument("--fail", action="store_true", help="exit 1 when any defect is found")
+    parser.add_argument(
+        "--fixed-height", action="store_true", help="give each preset's height, as --height does (no growing)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     cases = corpus_cases(args.cases, args.seed)
     summary = summarise(
-        run(cases, args.sizes, args.themes, args.jobs, args.dpi, args.save), args.sizes, args.worst
+        run(cases, args.sizes, args.themes, args.jobs, args.dpi, args.save, args.fixed_height),
+        args.sizes,
+        args.worst,
+        args.themes,
     )
     seconds = time.perf_counter() - started
     builtin = len(cases) - args.cases
@@ -763,6 +819,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "themes": list(args.themes),
         "dpi": args.dpi,
         "jobs": args.jobs,
+        "fixed_height": args.fixed_height,
     }
     summary["seconds"] = round(seconds, 1)
     if args.json:
@@ -771,7 +828,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         header = (
             f"{len(cases)} cases ({builtin} from cases/, {args.cases} generated, seed {args.seed}) x "
             f"{len(args.sizes)} sizes x {len(args.themes)} themes = {summary['charts']['total']} charts "
-            f"in {seconds:.0f} s (--jobs {args.jobs})"
+            f"in {seconds:.0f} s (--jobs {args.jobs}{', --fixed-height' if args.fixed_height else ''})"
         )
         print_report(summary, args.sizes, header)
     total = sum(row["total"] for row in summary["counts"].values())

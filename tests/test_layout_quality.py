@@ -104,6 +104,14 @@ def test_a_vertical_line_through_a_text_is_counted():
     assert [(d.text, d.detail.split()[0]) for d in found] == [("Data cut-off", "cutoff-line")]
 
 
+def test_markers_stacked_on_each_other_are_counted():
+    fig = _figure()
+    for gid, x in (("event-a", 0.30), ("event-b", 0.301), ("event-c", 0.6)):
+        fig.add_artist(Line2D([x], [0.5], marker="o", markersize=8, transform=fig.transFigure, gid=gid))
+    fig.add_artist(Line2D([0.3], [0.5], marker="o", transform=fig.transFigure, gid="legend-handle-x"))
+    assert [d.text for d in quality.stacked_markers(fig)] == ["a / b"]
+
+
 def test_a_grown_figure_is_counted_against_its_preset():
     assert quality.size_defects(_figure(3.5, 4.8), (3.5, 4.8)) == []
     (grown,) = quality.size_defects(_figure(3.5, 9.0), (3.5, 4.8))
@@ -225,23 +233,41 @@ def test_a_leader_without_its_marker_is_counted(founding_layout):
     assert quality.wrong_leaders(layout)[0].detail == "no marker with the leader's id"
 
 
-def test_a_plate_over_a_bar_or_a_text_that_does_not_read_on_it_is_counted(founding_layout):
+def _texts_on_nivolumab(founding_layout, hatched: bool) -> dict[str, str]:
+    """Black, white and plated texts on the green nivolumab bar (no dose phases): found defects."""
+    from matplotlib.patheffects import withStroke
+
     from atc_timeline.draw.figure import draw_timeline
 
-    layout = replace(founding_layout, labels=())  # only the texts added here sit on bars
-    bar = next(b for b in layout.bars if b.event_id == "cabozantinib")  # orange: black reads, white not
+    layout = replace(founding_layout, labels=(), phases=())  # only the texts added here sit on bars
+    bar = next(b for b in layout.bars if b.event_id == "nivolumab")
     fig = draw_timeline(layout, dpi=100)
+    if not hatched:
+        for artist in fig.findobj(lambda a: (a.get_gid() or "").startswith("hatch-")):
+            artist.remove()
     x, y = layout.day_to_inch((bar.start_hi + bar.end_lo) / 2), layout.axes.y0 + bar.y
     style = {"transform": fig.dpi_scale_trans, "ha": "center", "va": "center", "fontsize": 8}
     fig.text(x - 1.5, y, "black", color="#000000", gid="bar-black", **style)
-    fig.text(x, y, "white", color="#FFFFFF", gid="bar-white", **style)
+    fig.text(x - 0.5, y, "white", color="#FFFFFF", gid="bar-white", **style)
+    halo = [withStroke(linewidth=2, foreground="#FFFFFF")]
+    fig.text(x + 0.5, y, "halo", color="#000000", gid="bar-halo", path_effects=halo, **style)
     plate = {"facecolor": "#FFFFFF", "alpha": 0.85, "lw": 0}
     fig.text(x + 1.5, y, "plate", color="#000000", gid="bar-plate", bbox=plate, **style)
     fig.canvas.draw()
-    found = {d.text: d.detail for d in quality.texts_over_bars(fig, layout, quality.drawn_texts(fig))}
-    assert set(found) == {"white", "plate"}
+    return {d.text: d.detail for d in quality.texts_over_bars(fig, layout, quality.drawn_texts(fig))}
+
+
+def test_a_plate_over_a_bar_or_a_text_that_does_not_read_on_it_is_counted(founding_layout):
+    found = _texts_on_nivolumab(founding_layout, hatched=False)
+    assert set(found) == {"white", "plate"}  # black reads on the green, white does not
     assert found["plate"].startswith("on a plate")
     assert found["white"].startswith("contrast")
+
+
+def test_a_text_on_hatching_needs_a_halo(founding_layout):
+    found = _texts_on_nivolumab(founding_layout, hatched=True)
+    assert set(found) == {"black", "white", "plate"}
+    assert "hatching" in found["black"]
 
 
 # -- the corpus --------------------------------------------------------------------------------
@@ -282,6 +308,15 @@ def test_the_corpus_holds_each_adversarial_trait():
     assert len(lanes.display.lanes) >= 8
     stops = [m.stop_reason for m in case("stops").medications if m.stop_reason]
     assert all(len(s) > 50 for s in stops)
+
+
+def test_a_fixed_height_holds_the_preset():
+    from atc_timeline import load_case
+
+    case = load_case(ROOT / "cases" / "dtc-long-follow-up-imaging.yaml")
+    defects, chart = quality.draw_and_check(case, "journal-1col", "light", fixed_height=True)
+    assert tuple(chart.figure.get_size_inches()) == pytest.approx((3.5, 4.8))
+    assert [d for d in defects if d.kind == "size"] == []
 
 
 def test_the_founding_case_at_slide_size_has_no_text_outside_the_figure():

@@ -423,7 +423,7 @@ def wrong_leaders(layout: TimelineLayout) -> list[Defect]:
 
 
 def stacked_markers(fig: Figure) -> list[Defect]:
-    """Pairs of drawn event markers closer than STACKED times their size: one hides the other."""
+    """Drawn event markers closer than STACKED times their size to an earlier one, which they hide."""
     dpi = fig.dpi
     found = []
     for line in fig.findobj(Line2D):
@@ -438,15 +438,17 @@ def stacked_markers(fig: Figure) -> list[Defect]:
         found.append((gid[6:], x / dpi * 72, y / dpi * 72, line.get_markersize()))
     found.sort(key=lambda m: m[1])
     out = []
-    for i, (a, ax, ay, asize) in enumerate(found):
-        for b, bx, by, bsize in found[i + 1 :]:
-            reach = STACKED * (asize + bsize) / 2
-            if bx - ax >= reach:
-                break
-            if math.hypot(bx - ax, by - ay) < reach:
-                out.append(
-                    Defect("markers", f"{a} / {b}", f"{math.hypot(bx - ax, by - ay):.1f} pt apart", reach)
-                )
+    for i, (b, bx, by, bsize) in enumerate(found):
+        # Each marker once, against the nearest earlier marker it overlaps.
+        near = [
+            (math.hypot(bx - ax, by - ay), a, STACKED * (asize + bsize) / 2)
+            for a, ax, ay, asize in found[:i]
+            if bx - ax < STACKED * (asize + bsize) / 2
+        ]
+        hits = [n for n in near if n[0] < n[2]]
+        if hits:
+            apart, a, reach = min(hits)
+            out.append(Defect("markers", f"{a} / {b}", f"{apart:.1f} pt apart", reach - apart))
     return out
 
 
@@ -609,19 +611,33 @@ def check_chart(
 
 
 def draw_and_check(
-    case: Any, size: str, theme_name: str, dpi: float = 100.0, fixed_height: bool = False
+    case: Any,
+    size: str,
+    theme_name: str,
+    dpi: float = 100.0,
+    fixed_height: bool = False,
+    layouts: dict[Any, TimelineLayout] | None = None,
 ) -> tuple[list[Defect], Any]:
     """Lay out and draw a case at a size preset in a theme, and check it; (defects, chart).
 
     `fixed_height` gives the preset's height as `--height` would (a journal chart never grows).
+    `layouts` keeps layouts between themes: a layout depends on a theme only through its text
+    measure (its fonts), so themes with the same fonts share one.
     """
     from atc_timeline.draw.themes import LIGHT, theme_named
+    from atc_timeline.mpl.measure import make_measure
     from atc_timeline.mpl.rc import drawing_rc
     from atc_timeline.options import SIZE_PRESETS, ChartOptions
     from atc_timeline.pipeline import Chart
 
+    theme = theme_named(theme_name)
     height = SIZE_PRESETS[size][1] if fixed_height else None
-    chart = Chart(case, ChartOptions.for_size(size, height=height, dpi=dpi), theme_named(theme_name))
+    chart = Chart(case, ChartOptions.for_size(size, height=height, dpi=dpi), theme)
+    if layouts is not None:
+        key = (size, id(make_measure(theme)))
+        if key not in layouts:
+            layouts[key] = chart.layout
+        chart.__dict__["layout"] = layouts[key]  # the cached_property's slot
     fig = chart.figure
     with warnings.catch_warnings(), drawing_rc(LIGHT.rc()):  # as the writers draw it
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -652,10 +668,11 @@ def run_task(task: Task) -> list[tuple[str, str, str, list[Defect], str]]:
 
     results = []
     case = load_case_text(task.text, task.name)
+    layouts: dict[Any, TimelineLayout] = {}
     for size in task.sizes:
         for theme in task.themes:
             try:
-                defects, chart = draw_and_check(case, size, theme, task.dpi, task.fixed_height)
+                defects, chart = draw_and_check(case, size, theme, task.dpi, task.fixed_height, layouts)
             except Exception as exc:  # a chart that cannot be drawn is reported, not fatal
                 results.append((task.name, size, theme, [], f"{type(exc).__name__}: {exc}"))
                 continue

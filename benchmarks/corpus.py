@@ -332,26 +332,28 @@ def _course(c: _Case, diagnosed: date, cutoff: date, deceased: bool) -> None:
     if c.has("lanes"):
         for index in range(rng.randrange(3, 7)):
             day = at(rng.random())
+            lane = f"Supportive care {index + 1}"
+            if c.has("long"):
+                lane = f"Supportive care {index + 1}: palliative procedures and symptom control"
             c.add(
                 "procedures",
                 {
                     "id": c.ident("proc"),
                     "label": rng.choice(["Port insertion", "Pleural drain", "Gastrostomy", "Stent"]),
                     "date": c.day(day),
-                    "lane": f"Supportive care {index + 1}",
+                    "lane": lane,
                 },
             )
-            c.lanes.append(f"Supportive care {index + 1}")
-        if c.lanes:
-            order = ["Surgery", "Radiotherapy", *c.lanes, "Imaging", "Adverse events"]
-            used = {
-                m.get("lane") or m["label"]
-                for m in c.sections.get("medications", [])
-                if m.get("class") != "chemotherapy"
-            }
-            if any(m.get("class") == "chemotherapy" for m in c.sections.get("medications", [])):
-                used.add("Chemotherapy")
-            c.lanes[:] = [lane for lane in order if lane not in used] + sorted(used)
+            c.lanes.append(lane)
+        # The order a clinician would list: surgery and radiotherapy, the drugs in the order
+        # given, the supportive lanes, then imaging and adverse events; only lanes in use.
+        drugs = [
+            "Chemotherapy" if m.get("class") == "chemotherapy" else m.get("lane") or m["label"]
+            for m in c.sections.get("medications", [])
+        ]
+        order = ["Surgery", *(["Radiotherapy"] if "radiotherapy" in c.sections else []), *drugs, *c.lanes]
+        order += ["Imaging", *(["Adverse events"] if "adverse_events" in c.sections else [])]
+        c.lanes[:] = list(dict.fromkeys(order))
 
 
 def _lines(c: _Case, start: date, cutoff: date, deceased: bool) -> list[str]:

@@ -7,7 +7,25 @@ each Figure with Agg, and checks the drawn texts (their extents from the rendere
 them) and the layout's own data:
 
     python benchmarks/layout_quality.py [--cases 200] [--seed 1] [--sizes ...] [--themes ...]
-                                        [--jobs 2] [--json] [--save DIR] [--fail]
+        [--jobs 2] [--json] [--save DIR] [--fail] [--fixed-height] [--dpi 100] [--worst 3]
+
+What counts, per chart (one defect per text, pair, marker or line):
+
+    outside     a drawn text's extent leaves the figure
+    clipped     a text is cut by its clip box (the plotting area)
+    overlap     two drawn texts share more than 1 pt both ways (tick labels: `ticks`)
+    over_bar    a text over a bar or dose phase on a plate (which breaks the bar), at a
+                contrast under 4.5:1 with the fill (or its halo), or on hatching without a halo
+    small       a text under 5 pt at the real (preset) size
+    shortened   a label ending in an ellipsis whose whole text, measured as drawn, fits the
+                free room across its row between its neighbours (labels, bars, markers)
+    stub        a shortened text keeping under 4 letters or digits, or cut inside its first word
+    ticks       neighbouring tick labels of a row less than 2 pt apart
+    leader      a leader whose foot is nearer another marker than its own, or far from its
+                own, or whose top is off its label
+    line        a vertical line (cut-off, death, time zero) through a text
+    markers     a marker hidden by one drawn less than half a marker's width from it
+    size        the figure's width or height differs from the preset
 
 The checks are pure functions of a TimelineLayout and its drawn Figure (check_chart runs
 them all), so tests can call them on hand-made layouts and figures. Exit status 0, or with
@@ -741,12 +759,13 @@ def summarise(
             examples[d.kind].append({"case": name, "size": size, "theme": theme, **asdict(d)})
     picked = {}
     for kind, found in examples.items():
-        # The worst first, one per case and size so the list shows different charts.
-        seen, chosen = set(), []
+        # The worst first, each a different chart and text, so the list shows different failures.
+        seen: set[Any] = set()
+        chosen = []
         for e in sorted(found, key=lambda e: (-e["amount"], e["case"], e["size"], order.get(e["theme"], 9))):
-            if (e["case"], e["size"]) in seen:
+            if (e["case"], e["size"]) in seen or e["text"] in seen:
                 continue
-            seen.add((e["case"], e["size"]))
+            seen.update({(e["case"], e["size"]), e["text"]})
             chosen.append(e)
             if len(chosen) == worst:
                 break

@@ -127,13 +127,16 @@ class _Case:
     deceased: bool = False
 
     def has(self, trait: str) -> bool:
+        """True when the case has this trait."""
         return trait in self.traits
 
     def ident(self, stem: str) -> str:
+        """A new item id."""
         self.ids += 1
         return f"{stem}-{self.ids}"
 
     def add(self, section: str, item: dict[str, Any]) -> None:
+        """Append an item to a section of the case file."""
         self.sections.setdefault(section, []).append(item)
 
     def day(self, d: date, partial: bool = True) -> str:
@@ -147,7 +150,7 @@ class _Case:
         return d.strftime("%Y-%m") if rng.random() < 0.15 else d.isoformat()
 
     def text(self, plain: str, long: list[str] | None = None, cjk: list[str] | None = None) -> str:
-        """A label: plain, or a long or CJK one when the case has that trait (half the time)."""
+        """A label: plain, or a long or CJK one when the case has that trait (three times in five)."""
         if cjk and self.has("cjk") and self.rng.random() < 0.6:
             return self.rng.choice(cjk)
         if long and self.has("long") and self.rng.random() < 0.6:

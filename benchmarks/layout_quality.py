@@ -680,8 +680,32 @@ class Task:
     fixed_height: bool = False
 
 
-def run_task(task: Task) -> list[tuple[str, str, str, list[Defect], str]]:
-    """(case, size, theme, defects, error) for each size and theme of one case."""
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one chart found: its defects (or why it could not be drawn) and what was checked."""
+
+    case: str
+    size: str
+    theme: str
+    defects: list[Defect]
+    error: str = ""
+    checked: dict[str, int] | None = None  # texts, leaders, markers and labels looked at
+
+
+def checked(layout: TimelineLayout, fig: Figure) -> dict[str, int]:
+    """How much a chart gave the checks to look at, so a zero is seen not to be an empty check."""
+    texts = sum(1 for t in fig.findobj(Text) if t.get_text().strip())
+    shortened = sum(1 for lb in layout.labels if ELLIPSIS in lb.text)
+    return {
+        "texts": texts,
+        "leaders": len(layout.leaders),
+        "markers": len(layout.markers),
+        "shortened": shortened,
+    }
+
+
+def run_task(task: Task) -> list[Outcome]:
+    """The outcome of each size and theme of one case."""
     from atc_timeline.readers.yaml_case import load_case_text
 
     results = []
@@ -692,7 +716,7 @@ def run_task(task: Task) -> list[tuple[str, str, str, list[Defect], str]]:
             try:
                 defects, chart = draw_and_check(case, size, theme, task.dpi, task.fixed_height, layouts)
             except Exception as exc:  # a chart that cannot be drawn is reported, not fatal
-                results.append((task.name, size, theme, [], f"{type(exc).__name__}: {exc}"))
+                results.append(Outcome(task.name, size, theme, [], f"{type(exc).__name__}: {exc}"))
                 continue
             if task.save and defects:
                 folder = Path(task.save)
@@ -700,7 +724,7 @@ def run_task(task: Task) -> list[tuple[str, str, str, list[Defect], str]]:
                 stem = Path(task.name).stem
                 (folder / f"{stem}.yaml").write_text(task.text, encoding="utf-8")
                 (folder / f"{stem}--{size}--{theme}.png").write_bytes(chart.to_bytes("png"))
-            results.append((task.name, size, theme, defects, ""))
+            results.append(Outcome(task.name, size, theme, defects, "", checked(chart.layout, chart.figure)))
     return results
 
 
@@ -720,7 +744,7 @@ def run(
     dpi: float = 100.0,
     save: str | None = None,
     fixed_height: bool = False,
-) -> Iterable[tuple[str, str, str, list[Defect], str]]:
+) -> Iterable[Outcome]:
     """Check every case in every size and theme, in `jobs` processes."""
     tasks = [Task(name, text, tuple(sizes), tuple(themes), dpi, save, fixed_height) for name, text in cases]
     if jobs <= 1:
@@ -735,28 +759,33 @@ def run(
 
 
 def summarise(
-    results: Iterable[tuple[str, str, str, list[Defect], str]],
+    results: Iterable[Outcome],
     sizes: Sequence[str],
     worst: int = 3,
     themes: Sequence[str] = ("light", "dark", "print"),
 ) -> dict[str, Any]:
-    """Counts per class and size, charts with defects, failures, and the worst examples per class."""
+    """Counts per class and size (and theme), charts with defects, failures, what was checked, and
+    the worst examples per class."""
     order = {theme: i for i, theme in enumerate(themes)}  # examples in the first theme asked for
     counts: dict[str, Counter[str]] = {kind: Counter() for kind in CLASSES}
+    by_theme: dict[str, Counter[str]] = {kind: Counter() for kind in CLASSES}
     charts: Counter[str] = Counter()
     flawed: Counter[str] = Counter()
+    looked: Counter[str] = Counter()
     errors = []
     examples: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for name, size, theme, defects, error in results:
-        charts[size] += 1
-        if error:
-            errors.append({"case": name, "size": size, "theme": theme, "error": error})
+    for r in results:
+        charts[r.size] += 1
+        if r.error:
+            errors.append({"case": r.case, "size": r.size, "theme": r.theme, "error": r.error})
             continue
-        if defects:
-            flawed[size] += 1
-        for d in defects:
-            counts[d.kind][size] += 1
-            examples[d.kind].append({"case": name, "size": size, "theme": theme, **asdict(d)})
+        looked.update(r.checked or {})
+        if r.defects:
+            flawed[r.size] += 1
+        for d in r.defects:
+            counts[d.kind][r.size] += 1
+            by_theme[d.kind][r.theme] += 1
+            examples[d.kind].append({"case": r.case, "size": r.size, "theme": r.theme, **asdict(d)})
     picked = {}
     for kind, found in examples.items():
         # The worst first, each a different chart and text, so the list shows different failures.
@@ -777,6 +806,8 @@ def summarise(
         "counts": table,
         "charts": {**{s: charts[s] for s in sizes}, "total": sum(charts.values())},
         "charts_with_defects": {**{s: flawed[s] for s in sizes}, "total": sum(flawed.values())},
+        "by_theme": {kind: {t: by_theme[kind][t] for t in themes} for kind in CLASSES},
+        "checked": dict(looked),
         "errors": errors,
         "examples": picked,
     }
@@ -803,6 +834,20 @@ def print_report(summary: dict[str, Any], sizes: Sequence[str], header: str) -> 
         row = summary[key]
         table.add_row(label, *(str(row[s]) for s in sizes), str(row["total"]), "")
     console.print(table)
+    themes = list(next(iter(summary["by_theme"].values()), {}))
+    if len(themes) > 1:
+        per_theme = Table(title="By theme, all sizes")
+        per_theme.add_column("defect")
+        for theme in themes:
+            per_theme.add_column(theme, justify="right")
+        for kind, label in CLASSES.items():
+            per_theme.add_row(label, *(str(summary["by_theme"][kind][t]) for t in themes))
+        console.print(per_theme)
+    seen = summary["checked"]
+    console.print(
+        f"Checked: {seen.get('texts', 0):,} drawn texts, {seen.get('shortened', 0):,} shortened labels, "
+        f"{seen.get('leaders', 0):,} leaders, {seen.get('markers', 0):,} markers."
+    )
     if summary["errors"]:
         console.print(f"[red]{len(summary['errors'])} charts failed to draw[/red]")
         for e in summary["errors"][:10]:

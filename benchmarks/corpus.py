@@ -500,12 +500,15 @@ def corpus(count: int, seed: int = 1) -> list[tuple[str, str]]:
 
 
 def write_corpus(folder: Path, count: int, seed: int = 1) -> list[Path]:
-    """Write the corpus into folder; returns the paths."""
+    """Write the corpus into folder, each file loaded back as the command line reads it; the paths."""
+    from atc_timeline.readers.yaml_case import load_case
+
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, text in corpus(count, seed):
         path = folder / name
         path.write_text(text, encoding="utf-8")
+        load_case(path)  # raises if the written file does not load
         paths.append(path)
     return paths
 

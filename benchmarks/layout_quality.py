@@ -376,6 +376,8 @@ def vertical_lines(fig: Figure) -> list[tuple[str, float, float, float]]:
         xs, ys = line.get_xdata(), line.get_ydata()
         if len(xs) != 2 or not line.get_visible() or line.get_linestyle() == "None":
             continue
+        if line.get_gid() == "leaders":  # a lone leader rising straight to its label
+            continue
         (x0, y0), (x1, y1) = line.get_transform().transform(np.column_stack([xs, ys]))
         if abs(x0 - x1) < 0.5 and abs(y1 - y0) > 0.5 * dpi:
             out.append((line.get_gid() or "line", x0 / dpi, min(y0, y1) / dpi, max(y0, y1) / dpi))

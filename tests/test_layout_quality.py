@@ -283,6 +283,17 @@ def test_the_corpus_is_deterministic_and_valid():
         assert load_case_text(text, name).case.id == Path(name).stem
 
 
+def test_the_corpus_writes_case_files_the_reader_loads(tmp_path):
+    from atc_timeline.readers.yaml_case import check_file
+
+    paths = corpus.write_corpus(tmp_path, 6, seed=2)
+    assert [p.name for p in paths] == [f"quality-{n:04d}.yaml" for n in range(6)]
+    for path in paths:
+        report = check_file(path)
+        assert report.case is not None
+        assert [str(issue) for issue in report.issues] == []  # not even a warning
+
+
 def test_the_corpus_holds_each_adversarial_trait():
     import random
 

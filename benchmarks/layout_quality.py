@@ -7,7 +7,7 @@ each Figure with Agg, and checks the drawn texts (their extents from the rendere
 them) and the layout's own data:
 
     python benchmarks/layout_quality.py [--cases 200] [--seed 1] [--sizes ...] [--themes ...]
-        [--jobs 2] [--json] [--save DIR] [--fail] [--fixed-height] [--dpi 100] [--worst 3]
+        [--jobs 2] [--json] [--save DIR] [--fail] [--grow] [--dpi 100] [--worst 3]
 
 What counts, per chart (one defect per text, pair, marker or line):
 
@@ -541,9 +541,9 @@ def stubs(layout: TimelineLayout, texts: Sequence[Drawn]) -> list[Defect]:
 def _room(layout: TimelineLayout, label: Label, obstacles: Sequence[Box]) -> float:
     """Inches free across the label's row around its box's middle, between its neighbours."""
     b = label.box
-    if label.role == "lane":
+    if label.role == "lane" and b.x0 < layout.axes.x0 - 0.01:  # a name in the column left of the plot
         left, right = 0.0, layout.axes.x0
-    elif label.role in ("cutoff", "zero", "point", "bar", "phase", "stop"):
+    elif label.role in ("cutoff", "zero", "point", "bar", "phase", "stop", "lane"):  # lane: atop its lane
         left, right = layout.axes.x0, layout.axes.x1
     else:
         left, right = 0.0, layout.width
@@ -591,11 +591,7 @@ def shortened_with_room(layout: TimelineLayout, texts: Sequence[Drawn]) -> list[
         mx, my = (label.box.x0 + label.box.x1) / 2, (label.box.y0 + label.box.y1) / 2
         related = _family(layout, label.event_id) if label.event_id else set()
         on = [b for e, b in pieces if e in related and b.x0 <= mx <= b.x1 and b.y0 <= my <= b.y1]
-        obstacles = (
-            [lb.box for lb in layout.labels if lb is not label and lb.role != "lane"]
-            if label.role != "lane"
-            else []
-        )
+        obstacles = [lb.box for lb in layout.labels if lb is not label]
         obstacles += [box for event_id, box in pieces if not on or event_id not in related] + marks
         room = _room(layout, label, obstacles)
         if width + 2 * FREE_GAP <= room:
@@ -635,12 +631,13 @@ def draw_and_check(
     size: str,
     theme_name: str,
     dpi: float = 100.0,
-    fixed_height: bool = False,
+    grow: bool = False,
     layouts: dict[Any, TimelineLayout] | None = None,
 ) -> tuple[list[Defect], Any]:
     """Lay out and draw a case at a size preset in a theme, and check it; (defects, chart).
 
-    `fixed_height` gives the preset's height as `--height` would (a journal chart never grows).
+    `grow` asks for a taller chart where the preset's height cannot show everything, as
+    `--height auto` does; a grown height then is no defect.
     `layouts` keeps layouts between themes: a layout depends on a theme only through its text
     measure (its fonts), so themes with the same fonts share one.
     """
@@ -651,7 +648,7 @@ def draw_and_check(
     from atc_timeline.pipeline import Chart
 
     theme = theme_named(theme_name)
-    height = SIZE_PRESETS[size][1] if fixed_height else None
+    height = "auto" if grow else None
     chart = Chart(case, ChartOptions.for_size(size, height=height, dpi=dpi), theme)
     if layouts is not None:
         key = (size, id(make_measure(theme)))
@@ -663,7 +660,9 @@ def draw_and_check(
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig.canvas.draw()
         w, h, _ = SIZE_PRESETS[size]
-        return check_chart(chart.layout, fig, (w, h), w / float(fig.get_size_inches()[0])), chart
+        fig_w, fig_h = (float(v) for v in fig.get_size_inches())
+        asked = (w, max(h, fig_h) if grow else h)  # a height grown on request is what was asked
+        return check_chart(chart.layout, fig, asked, w / fig_w), chart
 
 
 # -- the corpus run ----------------------------------------------------------------------------
@@ -679,7 +678,7 @@ class Task:
     themes: tuple[str, ...]
     dpi: float
     save: str | None
-    fixed_height: bool = False
+    grow: bool = False
 
 
 @dataclass(frozen=True)
@@ -716,7 +715,7 @@ def run_task(task: Task) -> list[Outcome]:
     for size in task.sizes:
         for theme in task.themes:
             try:
-                defects, chart = draw_and_check(case, size, theme, task.dpi, task.fixed_height, layouts)
+                defects, chart = draw_and_check(case, size, theme, task.dpi, task.grow, layouts)
             except Exception as exc:  # a chart that cannot be drawn is reported, not fatal
                 results.append(Outcome(task.name, size, theme, [], f"{type(exc).__name__}: {exc}"))
                 continue
@@ -745,10 +744,10 @@ def run(
     jobs: int = 1,
     dpi: float = 100.0,
     save: str | None = None,
-    fixed_height: bool = False,
+    grow: bool = False,
 ) -> Iterable[Outcome]:
     """Check every case in every size and theme, in `jobs` processes."""
-    tasks = [Task(name, text, tuple(sizes), tuple(themes), dpi, save, fixed_height) for name, text in cases]
+    tasks = [Task(name, text, tuple(sizes), tuple(themes), dpi, save, grow) for name, text in cases]
     if jobs <= 1:
         for task in tasks:
             yield from run_task(task)
@@ -880,13 +879,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--save", metavar="DIR", help="write the case and PNGs of every chart with a defect")
     parser.add_argument("--fail", action="store_true", help="exit 1 when any defect is found")
     parser.add_argument(
-        "--fixed-height", action="store_true", help="give each preset's height, as --height does (no growing)"
+        "--grow",
+        action="store_true",
+        help="let charts grow taller, as --height auto does (no size defect then)",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     cases = corpus_cases(args.cases, args.seed)
     summary = summarise(
-        run(cases, args.sizes, args.themes, args.jobs, args.dpi, args.save, args.fixed_height),
+        run(cases, args.sizes, args.themes, args.jobs, args.dpi, args.save, args.grow),
         args.sizes,
         args.worst,
         args.themes,
@@ -902,7 +903,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "themes": list(args.themes),
         "dpi": args.dpi,
         "jobs": args.jobs,
-        "fixed_height": args.fixed_height,
+        "grow": args.grow,
     }
     summary["seconds"] = round(seconds, 1)
     if args.json:
@@ -911,7 +912,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         header = (
             f"{len(cases)} cases ({builtin} from cases/, {args.cases} generated, seed {args.seed}) x "
             f"{len(args.sizes)} sizes x {len(args.themes)} themes = {summary['charts']['total']} charts "
-            f"in {seconds:.0f} s (--jobs {args.jobs}{', --fixed-height' if args.fixed_height else ''})"
+            f"in {seconds:.0f} s (--jobs {args.jobs}{', --grow' if args.grow else ''})"
         )
         print_report(summary, args.sizes, header)
     total = sum(row["total"] for row in summary["counts"].values())

@@ -321,12 +321,12 @@ def test_the_corpus_holds_each_adversarial_trait():
     assert all(len(s) > 50 for s in stops)
 
 
-def test_a_fixed_height_holds_the_preset():
+def test_a_chart_grown_on_request_is_no_size_defect():
     from atc_timeline import load_case
 
     case = load_case(ROOT / "cases" / "dtc-long-follow-up-imaging.yaml")
-    defects, chart = quality.draw_and_check(case, "journal-1col", "light", fixed_height=True)
-    assert tuple(chart.figure.get_size_inches()) == pytest.approx((3.5, 4.8))
+    defects, chart = quality.draw_and_check(case, "journal-1col", "light", grow=True)
+    assert chart.figure.get_size_inches()[0] == pytest.approx(3.5)
     assert [d for d in defects if d.kind == "size"] == []
 
 

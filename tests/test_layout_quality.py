@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import replace
@@ -364,8 +365,6 @@ def test_a_slice_of_the_benchmark_has_zero_defects(slice_summary):
 
 
 def test_the_command_prints_json_and_exits_0_unless_asked_to_fail(capsys):
-    import json
-
     assert (
         quality.main(
             ["--cases", "1", "--sizes", "journal-1col", "--themes", "print", "--jobs", "1", "--json"]
@@ -380,3 +379,15 @@ def test_the_command_prints_json_and_exits_0_unless_asked_to_fail(capsys):
         ["--cases", "1", "--sizes", "journal-1col", "--themes", "print", "--jobs", "1", "--json", "--fail"]
     )
     assert code == (1 if found else 0)
+
+
+def test_save_writes_each_flawed_chart_with_its_case_file(tmp_path, capsys):
+    args = ["--cases", "0", "--sizes", "journal-1col", "--themes", "light", "--jobs", "1", "--json"]
+    assert quality.main([*args, "--save", str(tmp_path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    flawed = out["charts_with_defects"]["total"]
+    pngs = sorted(tmp_path.glob("*--journal-1col--light.png"))
+    assert len(pngs) == flawed
+    for png in pngs:
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (tmp_path / (png.name.split("--")[0] + ".yaml")).exists()

@@ -9,7 +9,7 @@ import pandas as pd
 
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.build import Fit, build
-from atc_timeline.layout.frame import MARGIN, Chart, Prepared
+from atc_timeline.layout.frame import MARGIN, Chart, Prepared, bold_of
 from atc_timeline.layout.model import Box, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import Measure
 
@@ -24,9 +24,13 @@ def compute_layout(
     measure: Measure,
     options: LayoutOptions | None = None,
     sizes: Sizes | None = None,
+    bold: Measure | None = None,
 ) -> TimelineLayout:
-    """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
-    return Layouter(events, context, measure, sizes).layout(options)
+    """Lay out the chart; shrinks text and label tiers until everything fits the figure.
+
+    `bold` measures bold texts (title, lane names); by default the measure's own `bold`.
+    """
+    return Layouter(events, context, measure, sizes, bold).layout(options)
 
 
 class Layouter:
@@ -37,9 +41,15 @@ class Layouter:
     """
 
     def __init__(
-        self, events: pd.DataFrame, context: CaseContext, measure: Measure, sizes: Sizes | None = None
+        self,
+        events: pd.DataFrame,
+        context: CaseContext,
+        measure: Measure,
+        sizes: Sizes | None = None,
+        bold: Measure | None = None,
     ) -> None:
-        self._chart = Chart(Prepared.of(events, context), context, measure)
+        bold = bold_of(measure) if bold is None else bold
+        self._chart = Chart(Prepared.of(events, context), context, measure, bold)
         self._base = sizes or Sizes()
 
     def layout(self, options: LayoutOptions | None = None) -> TimelineLayout:

@@ -48,6 +48,8 @@ def wrap_caption(text: str, width: float, size: float, measure: Measure, max_lin
     def fits(candidate: str) -> bool:
         return measure(candidate, size)[0] <= width
 
+    if not fits(ELLIPSIS):  # no room at all
+        return ""
     lines: list[str] = []
     for paragraph in text.split("\n"):  # a line break the writer put in is kept
         lines += _wrapped(paragraph, fits, max_lines + 1 - len(lines))
@@ -69,7 +71,7 @@ def _wrapped(paragraph: str, fits: Callable[[str], bool], limit: int) -> list[st
             continue
         if current:
             lines.append(current)
-        while not fits(piece):  # a word longer than a line: split it where the line ends
+        while piece and not fits(piece):  # a word longer than a line: split it where the line ends
             head = _longest_prefix(piece, fits)
             lines.append(head)
             piece = piece[len(head) :]

@@ -16,6 +16,7 @@ _CJK = (
 )
 _CLOSING = "、。，．：；！？）」』】〉》〕〗〙〛ー々〜・,.:;!?)]}%"
 _OPENING = "（「『【〈《〔〖〘〚([{"
+_TRAILING = " ,;:-/\u2013\u00b7、，：；"  # left off before an ellipsis
 _O, _C = re.escape(_OPENING), re.escape(_CLOSING)
 _PIECE = re.compile(
     rf"[{_O}]*(?:"
@@ -87,7 +88,7 @@ def _ended(line: str, fits: Callable[[str], bool]) -> str:
     """The line cut after its last whole piece that leaves room for an ellipsis."""
     pieces = _pieces(line)
     while pieces:
-        kept = "".join(sep + piece for piece, sep in pieces).rstrip(" ,;:-/\u2013\u00b7")
+        kept = "".join(sep + piece for piece, sep in pieces).rstrip(_TRAILING)
         if fits(kept + ELLIPSIS):
             return kept + ELLIPSIS
         if len(pieces) == 1:  # one piece as wide as the line (a split word): cut it for the ellipsis

@@ -44,7 +44,7 @@ def test_lines_fit_and_keep_the_words_in_order(title, width, size, max_lines, bo
         assert long_word or kept.rstrip(PUNCTUATION) in _breaks(title), f"{wrapped!r} cuts a word"
 
 
-PUNCTUATION = ",;:-/\u2013\u00b7"
+PUNCTUATION = ",;:-/\u2013\u00b7、，：；"
 
 
 def _breaks(title: str) -> set[str]:

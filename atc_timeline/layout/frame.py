@@ -17,7 +17,7 @@ from atc_timeline.layout.lanes import LaneContent
 from atc_timeline.layout.legend import legend_entries, legend_rows
 from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes, TickRow
 from atc_timeline.layout.records import EventRecord, day_number, event_records
-from atc_timeline.layout.text import Measure, line_height, wrap_text
+from atc_timeline.layout.text import Measure, line_height
 
 MARGIN = 0.2  # around the figure, inches
 TITLE_LINES = 2  # a long title wraps to a second line (a slide title of two lines reads well)

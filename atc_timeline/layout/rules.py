@@ -20,7 +20,7 @@ def rule_gaps(layout: TimelineLayout, x: float, pad: float = RULE_PAD) -> list[t
     spans = sorted(
         (label.box.y0 - pad - lead - bottom, label.box.y1 + pad + lead - bottom)
         for label in layout.labels
-        if label.role != "lane" and crosses(label.box, inch, pad)
+        if crosses(label.box, inch, pad)  # lane names too: a narrow figure sets them atop the lanes
         for lead in (LEADING * label.size / 72,)
     )
     merged: list[tuple[float, float]] = []

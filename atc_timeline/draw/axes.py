@@ -7,7 +7,7 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import TICKDOWN, TICKUP, MarkerStyle
 from matplotlib.transforms import offset_copy
 
-from atc_timeline.draw.sheet import Plot, polyline
+from atc_timeline.draw.sheet import Plot, vertical
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import LINE_SPACING, TickRow, TimelineLayout
 from atc_timeline.layout.rules import rule_spans
@@ -42,7 +42,7 @@ def draw_axes(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
         (layout.cutoff_x, theme.cutoff, "--", 1.4, 3.0, "cutoff-line"),
         (layout.zero_x, theme.muted, ":", 1.1, 1.0, "time-zero-line"),
     ):
-        xs, ys = polyline([((x, lo), (x, hi)) for lo, hi in rule_spans(layout, x)])
+        xs, ys = vertical(x, rule_spans(layout, x))
         line = Line2D(xs, ys, color=color, ls=style, lw=width * k)
         ax.add_artist(line).set(zorder=zorder, gid=gid)
 

@@ -19,7 +19,7 @@ from tests.conftest import CASES
 from tests.helpers import drawn_texts
 from tests.layout.generated import dense_case
 
-RULES = ("cutoff-line", "time-zero-line", "grid")
+RULES = ("cutoff-line", "time-zero-line", "death-line", "grid")
 
 
 def _segments(fig) -> list[tuple[str, np.ndarray]]:

@@ -7,9 +7,10 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import TICKDOWN, TICKUP, MarkerStyle
 from matplotlib.transforms import offset_copy
 
-from atc_timeline.draw.sheet import Plot
+from atc_timeline.draw.sheet import Plot, vertical
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import LINE_SPACING, TickRow, TimelineLayout
+from atc_timeline.layout.rules import rule_spans
 
 
 def draw_axes(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
@@ -23,9 +24,10 @@ def draw_axes(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
         spine = Line2D([0, 1], [edge, edge], transform=ax.axes_transform, color=theme.muted, lw=0.8)
         spine.set(zorder=2.5, gid=gid, clip_on=False, solid_capstyle="projecting")
         ax.add_artist(spine)
+    # Every vertical rule breaks where a text sits across it (a label, the cut-off's own).
     ax.add_artist(
         LineCollection(
-            [[(t.x, layout.ylim[0]), (t.x, layout.ylim[1])] for t in layout.ticks.ticks],
+            [[(t.x, lo), (t.x, hi)] for t in layout.ticks.ticks for lo, hi in rule_spans(layout, t.x)],
             colors=theme.grid,
             linewidths=0.8,
             zorder=0.5,
@@ -40,7 +42,8 @@ def draw_axes(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
         (layout.cutoff_x, theme.cutoff, "--", 1.4, 3.0, "cutoff-line"),
         (layout.zero_x, theme.muted, ":", 1.1, 1.0, "time-zero-line"),
     ):
-        line = Line2D([x, x], [0, 1], transform=ax.xaxis_transform, color=color, ls=style, lw=width * k)
+        xs, ys = vertical(x, rule_spans(layout, x))
+        line = Line2D(xs, ys, color=color, ls=style, lw=width * k)
         ax.add_artist(line).set(zorder=zorder, gid=gid)
 
 

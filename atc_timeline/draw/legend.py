@@ -10,6 +10,7 @@ from atc_timeline.draw.shapes import DOTTED, VEIL_HATCH, bar_pieces, darker, to_
 from atc_timeline.draw.sheet import Sheet, plain_text
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height
+from atc_timeline.layout.model import MIN_TEXT_POINTS
 
 
 def draw_legend(overlay: Sheet, layout: TimelineLayout, theme: Theme) -> None:
@@ -119,7 +120,7 @@ def _uncertainty_handle(
             "?",
             ha="center",
             va="center",
-            fontsize=h * 72 * 1.1,
+            fontsize=max(h * 72 * 1.1, MIN_TEXT_POINTS),  # a text too: never below 5 pt
             weight="bold",
             color=theme.text,
             gid=gid,

@@ -9,9 +9,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from atc_timeline.draw.sheet import Plot, polyline
+from atc_timeline.draw.sheet import Plot, polyline, vertical
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import Bar, Marker, TimelineLayout
+from atc_timeline.layout.rules import rule_spans
 
 FADE_STEPS = 10
 
@@ -477,10 +478,12 @@ def _bands(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
             )
         )
     elif abs(layout.death_x - layout.cutoff_x) >= 1:
+        # Broken under texts, as every vertical rule is (layout.rules).
+        x = layout.death_x
+        xs, ys = vertical(x, rule_spans(layout, x))
         line = Line2D(
-            [layout.death_x] * 2,
-            [0, 1],
-            transform=tall,
+            xs,
+            ys,
             color=theme.cutoff,
             lw=1.0 * layout.sizes.marker,
             zorder=3.0,

@@ -73,3 +73,13 @@ def polyline(
         xs += [xa, xb, math.nan]
         ys += [ya, yb, math.nan]
     return xs, ys
+
+
+def vertical(x: float, spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """A vertical line at x over each (lo, hi) span, as one line broken by NaN in y only."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for lo, hi in spans:
+        xs += [x, x, x]
+        ys += [lo, hi, math.nan]
+    return xs, ys

@@ -87,10 +87,10 @@ def _text_on(fill: str) -> str:
 def draw_header_footer(overlay: Sheet, layout: TimelineLayout, theme: Theme) -> None:
     """Title, subtitle and footnote at the left margin."""
     s = layout.sizes
-    muted = {"color": theme.muted, "linespacing": LINE_SPACING}  # these two may wrap
-    for text, y, gid, style in (
-        # The title is one line, in matplotlib's own line spacing.
-        (layout.title, layout.title_y, "title", {"fontsize": s.title, "color": theme.text, "weight": "bold"}),
+    muted = {"color": theme.muted, "linespacing": LINE_SPACING}
+    title = {"fontsize": s.title, "color": theme.text, "weight": "bold", "linespacing": LINE_SPACING}
+    for text, y, gid, style in (  # each may wrap to two lines
+        (layout.title, layout.title_y, "title", title),
         (layout.subtitle, layout.subtitle_y, "subtitle", {"fontsize": s.subtitle, **muted}),
         (layout.footnote, layout.footnote_y, "footnote", {"fontsize": s.footnote, **muted}),
     ):

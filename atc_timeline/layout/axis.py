@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable
 
+from atc_timeline.layout.caption import wrap_caption
 from atc_timeline.layout.geometry import Scale
-from atc_timeline.layout.model import UNIT_DAYS, LayoutOptions, Sizes, Tick, TickRow
+from atc_timeline.layout.model import MIN_TEXT_POINTS, UNIT_DAYS, LayoutOptions, Sizes, Tick, TickRow
 from atc_timeline.layout.text import Measure
 
 TICK_PAD = 3.5  # points between a tick mark and its label, as matplotlib's default
+EDGE = 0.05  # inches every tick label and axis title keeps from the figure's edges
 _EPOCH = dt.datetime(1970, 1, 1)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Calendar tick steps from finest to coarsest, as matplotlib's AutoDateLocator offers them
@@ -90,38 +93,77 @@ def calendar_ticks(lo: float, hi: float, coarser: int = 0) -> tuple[Tick, ...]:
 def axis_rows(
     options: LayoutOptions, g: Scale, zero: float, title: str, s: Sizes, measure: Measure
 ) -> tuple[TickRow, TickRow | None]:
-    """The bottom tick row and the top one (None without --axis both), with their titles."""
+    """The bottom tick row and the top one (None without --axis both), with their titles.
+
+    Every label is measured at its size: neighbours stand apart and none leaves the figure.
+    """
     lo, hi = g.x0, g.x1
+    inside = (EDGE, options.width - EDGE)
+    # The axis title is centred on the plot: as wide as the figure allows on both sides.
+    middle = (g.left + g.right) / 2
+    title_room = 2 * (min(middle, options.width - middle) - EDGE)
 
     def relative(size: float) -> tuple[Tick, ...]:
-        return _thinned(lambda k: relative_ticks(lo, hi, zero, options.unit, k), g, size, measure)
+        return _thinned(lambda k: relative_ticks(lo, hi, zero, options.unit, k), g, size, measure, inside)
+
+    def titled(size: float) -> str:
+        return wrap_caption(title, title_room, size, measure, 1)
 
     if options.axis == "relative":
         # No calendar at all: ticks are placed in days but labelled in the relative unit.
-        bottom = _row(relative(s.tick), s.tick, 4.0, "text", title, 4.0, measure)
+        bottom = _row(relative(s.tick), s.tick, 4.0, "text", titled(s.tick), 4.0, measure)
     else:
-        ticks = _thinned(lambda k: calendar_ticks(lo, hi, k), g, s.tick, measure)
+        ticks = _thinned(lambda k: calendar_ticks(lo, hi, k), g, s.tick, measure, inside)
         bottom = _row(ticks, s.tick, 4.0, "text", "", 0.0, measure)
     if options.axis != "both":
         return bottom, None
-    small = s.tick * 0.9
-    return bottom, _row(relative(small), small, 3.0, "muted", title, 3.0, measure)
+    small = max(s.tick * 0.9, MIN_TEXT_POINTS)  # the relative row is a little smaller, never below 5 pt
+    return bottom, _row(relative(small), small, 3.0, "muted", titled(small), 3.0, measure)
 
 
 def _thinned(
-    ticks: Callable[[int], tuple[Tick, ...]], g: Scale, size: float, measure: Measure
+    ticks: Callable[[int], tuple[Tick, ...]],
+    g: Scale,
+    size: float,
+    measure: Measure,
+    inside: tuple[float, float],
 ) -> tuple[Tick, ...]:
-    """The first of ever coarser tick choices whose neighbouring labels stand half an em apart."""
+    """The first of ever coarser tick choices whose neighbouring labels stand half an em apart.
+
+    A label that would run past the figure's edge (`inside`, inches) is left off; its
+    tick's place is clear from its neighbours.
+    """
     gap = size / 72 * 0.5
+    found: tuple[Tick, ...] = ()
     for coarser in range(_MAX_THINNING):
         found = ticks(coarser)
         widths = [measure(t.text, size)[0] for t in found]
+        kept = [
+            (t, w)
+            for t, w in zip(found, widths, strict=True)
+            if g.inch(t.x) - w / 2 >= inside[0] and g.inch(t.x) + w / 2 <= inside[1]
+        ]
         if all(
             g.inch(b.x) - g.inch(a.x) >= (wa + wb) / 2 + gap
-            for a, b, wa, wb in zip(found, found[1:], widths, widths[1:], strict=False)
+            for (a, wa), (b, wb) in itertools.pairwise(kept)
         ):
-            return found
-    return found
+            return tuple(t for t, _ in kept)
+    return _sparse(found, g, size, measure, inside)
+
+
+def _sparse(
+    found: tuple[Tick, ...], g: Scale, size: float, measure: Measure, inside: tuple[float, float]
+) -> tuple[Tick, ...]:
+    """Ticks kept left to right, each only where its label clears the last one kept (a last resort)."""
+    gap = size / 72 * 0.5
+    kept: list[Tick] = []
+    reach = inside[0]
+    for tick in found:
+        x, w = g.inch(tick.x), measure(tick.text, size)[0]
+        if x - w / 2 >= reach and x + w / 2 <= inside[1]:
+            kept.append(tick)
+            reach = x + w / 2 + gap
+    return tuple(kept)
 
 
 def _row(

@@ -10,7 +10,8 @@ from atc_timeline.layout.lane_names import lane_names, name_label
 from atc_timeline.layout.lanes import LanePlacer, LanePlan, squeeze
 from atc_timeline.layout.model import UNIT_DAYS, Box, Label, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.records import day_number
-from atc_timeline.layout.text import text_box
+from atc_timeline.layout.rules import RULE_PAD, crosses
+from atc_timeline.layout.text import Measure, text_box
 
 
 @dataclass(frozen=True)
@@ -99,37 +100,82 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
 
 
 def _band_labels(chart: Chart, fit: Fit) -> list[Label]:
-    """The cut-off (or death) and time-zero labels, in the band at the top of the axes."""
+    """The cut-off (or death) and time-zero labels, in the band at the top of the axes.
+
+    Each sits beside its own line, inside the figure, and where the other line does not run
+    through it (the lines break under a label that cannot avoid them: layout.rules).
+    """
     context, measure, s, g = chart.context, chart.measure, fit.s, fit.frame.g
     _, _, cutoff, zero = chart.prep.days
     axes_bottom = fit.axes.y0
     band_y = axes_bottom + fit.axes_h - fit.band / 2
+    y = band_y - axes_bottom
+    inside = (BAND_EDGE, fit.options.width - BAND_EDGE)
     status = {"alive": "alive", "deceased": "deceased", "unknown": "status unknown"}[context.status]
     texts = [
         f"Data cut-off {context.cutoff_text} \u00b7 {status}",
         f"Cut-off {context.cutoff_text} \u00b7 {status}",
         f"Cut-off {context.cutoff_text}",
+        "Cut-off",
     ]
-    line_x = g.inch(cutoff)
+    cutoff_x, zero_x = g.inch(cutoff), g.inch(zero)
+    line_x, lines = cutoff_x, [zero_x]
     if context.status == "deceased" and context.death_date is not None:
         texts = [f"\u2020 Died {context.death_text}", f"\u2020 {context.death_text}", "\u2020 Died"]
         line_x = g.inch(day_number(context.death_date))  # the death mark, if not the cut-off
-    # Left of the line if it fits, else right of it, else a shorter wording.
-    placements = [(t, x, ha) for t in texts for x, ha in ((line_x - 0.06, "right"), (line_x + 0.06, "left"))]
-    for cutoff_text, cx, ha in placements:
-        cw, ch = measure(cutoff_text, s.label)
-        cbox = text_box(cx, band_y, cw, ch, ha, "center")
-        if cbox.x0 >= fit.frame.left + 0.02 and cbox.x1 <= fit.options.width - 0.05:
-            break
-    y = band_y - axes_bottom
-    labels = [Label(cutoff_text, g.day(cx), y, ha, "center", s.label, "cutoff", cbox, color_key="cutoff")]
+        lines = [zero_x, cutoff_x] if abs(line_x - cutoff_x) > 1e-9 else [zero_x]
+    # Left of the line if it fits, else right of it, else a shorter wording; the patient's
+    # status is worth a break in another line, a shorter wording is not.
+    placements = [(t, line_x, side) for t in texts for side in ("left", "right")]
+    room = (fit.frame.left + 0.02, inside[1])
+    cut = _beside(placements[:4], band_y, s.label, measure, room, lines)
+    cut = cut or _beside(placements, band_y, s.label, measure, room, lines)
+    labels = []
+    if cut is not None:
+        text, box, ha = cut
+        x = box.x1 if ha == "right" else box.x0
+        labels.append(Label(text, g.day(x), y, ha, "center", s.label, "cutoff", box, color_key="cutoff"))
     zero_text = context.time_zero_label.capitalize()
-    zw, zh = measure(zero_text, s.label)
-    zx = g.inch(zero) + 0.06
-    zbox = text_box(zx, band_y, zw, zh, "left", "center")
-    if not zbox.intersects(cbox, 0.1) and zbox.x1 <= fit.frame.right:
-        zero_label = Label(
-            zero_text, g.day(zx), y, "left", "center", s.label, "zero", zbox, color_key="muted"
-        )
-        labels.append(zero_label)
+    zero_at = [(zero_text, zero_x, side) for side in ("right", "left")]  # right of its line first
+    taken = [label.box for label in labels]
+    others = sorted({cutoff_x, line_x})  # the cut-off line, and the death line if apart from it
+    placed = _beside(zero_at, band_y, s.label, measure, (fit.frame.left, fit.frame.right), others, taken)
+    if placed is not None:
+        text, box, ha = placed
+        x = box.x1 if ha == "right" else box.x0
+        labels.append(Label(text, g.day(x), y, ha, "center", s.label, "zero", box, color_key="muted"))
     return labels
+
+
+BAND_EDGE = 0.05  # inches a band label keeps from the figure's edges
+BAND_GAP = 0.06  # inches between a line and its label
+
+
+def _beside(
+    placements: list[tuple[str, float, str]],
+    band_y: float,
+    size: float,
+    measure: Measure,
+    inside: tuple[float, float],
+    others: list[float],
+    taken: list[Box] | None = None,
+) -> tuple[str, Box, str] | None:
+    """The first placement whose box lies inside and clear of the other lines, else the first inside.
+
+    A placement is (text, line x, side): the text on that side of its line, all in inches.
+    None when no placement lies inside the figure clear of the `taken` boxes.
+    """
+    inside_only = None
+    for text, line_x, side in placements:
+        w, h = measure(text, size)
+        if side == "right":
+            box = text_box(line_x + BAND_GAP, band_y, w, h, "left", "center")
+        else:
+            box = text_box(line_x - BAND_GAP, band_y, w, h, "right", "center")
+        if box.x0 < inside[0] or box.x1 > inside[1] or any(box.intersects(t, 0.1) for t in taken or ()):
+            continue
+        ha = "left" if side == "right" else "right"
+        if not any(crosses(box, x, RULE_PAD) for x in others):
+            return text, box, ha
+        inside_only = inside_only or (text, box, ha)
+    return inside_only

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import pandas as pd
 
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.axis import axis_rows
+from atc_timeline.layout.caption import wrap_caption
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.lane_names import LaneNames, lane_names, placed_across
 from atc_timeline.layout.lanes import LaneContent
 from atc_timeline.layout.legend import legend_entries, legend_rows
 from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes, TickRow
 from atc_timeline.layout.records import EventRecord, day_number, event_records
-from atc_timeline.layout.text import Measure, line_height, truncate, wrap_text
+from atc_timeline.layout.text import Measure, line_height
 
 MARGIN = 0.2  # around the figure, inches
+TITLE_LINES = 2  # a long title wraps to a second line (a slide title of two lines reads well)
 
 
 @dataclass(frozen=True)
@@ -76,24 +79,39 @@ class Frame:
     lane_names: LaneNames | None = None  # how lane_texts are set (a column, or atop each lane)
 
 
+def bold_of(measure: Measure) -> Measure:
+    """The bold measure that goes with `measure` (mpl.measure's carry one), else `measure` itself."""
+    return cast(Measure, getattr(measure, "bold", measure))
+
+
 def make_frame(
-    prep: Prepared, context: CaseContext, measure: Measure, options: LayoutOptions, s: Sizes
+    prep: Prepared,
+    context: CaseContext,
+    measure: Measure,
+    options: LayoutOptions,
+    s: Sizes,
+    bold: Measure | None = None,
 ) -> Frame:
-    """Titles, margins, time scale, legend and lane contents for one width and text size."""
+    """Titles, margins, time scale, legend and lane contents for one width and text size.
+
+    `bold` measures the texts drawn bold (title, lane names); by default measure's own bold.
+    """
+    bold = bold_of(measure) if bold is None else bold
     width = options.width
     margin = MARGIN
     title = options.title if options.title is not None else context.title
-    title_text = truncate(title, width - 2 * margin, s.title, measure) or title[:1]
-    title_h = measure(title_text, s.title)[1]
-    if not options.show_title or not title:  # a title of "": the caption carries it
+    # The title is bold, so measured bold; a long one takes a second line before it is cut.
+    title_text = wrap_caption(title, width - 2 * margin, s.title, bold, TITLE_LINES)
+    title_h = bold(title_text, s.title)[1]
+    if not options.show_title or not title_text:  # a title of "": the caption carries it
         title_text, title_h = "", -0.06
     subtitle = ""
     if options.show_subtitle:
-        subtitle = wrap_text(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
+        subtitle = wrap_caption(context.subtitle, width - 2 * margin, s.subtitle, measure, 2)
     subtitle_h = measure(subtitle, s.subtitle)[1] if subtitle else 0.0
     footnote = ""
     if context.source and options.show_source:
-        footnote = wrap_text("Source: " + context.source, width - 2 * margin, s.footnote, measure, 2)
+        footnote = wrap_caption("Source: " + context.source, width - 2 * margin, s.footnote, measure, 2)
     footnote_h = measure(footnote, s.footnote)[1] if footnote else 0.0
 
     # Lane names: in a column left of the plot, or atop each lane in a narrow figure.
@@ -167,11 +185,12 @@ class Chart:
     prep: Prepared
     context: CaseContext
     measure: Measure
+    bold: Measure  # for texts drawn bold: the title, lane names
     frames: dict[tuple[LayoutOptions, Sizes], Frame] = field(default_factory=dict)
 
     def frame(self, options: LayoutOptions, s: Sizes) -> Frame:
         """The frame for these options and the text sizes of `s` (height and spacing aside)."""
         key = (replace(options, height=0.0), replace(s, bar_height=0.0, row_gap=0.0, lane_pad=0.0))
         if key not in self.frames:
-            self.frames[key] = make_frame(self.prep, self.context, self.measure, options, s)
+            self.frames[key] = make_frame(self.prep, self.context, self.measure, options, s, self.bold)
         return self.frames[key]

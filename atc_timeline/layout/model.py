@@ -9,6 +9,9 @@ AXIS_MODES = ("calendar", "relative", "both")
 # How far an ongoing bar's arrow head runs past the cut-off, inches at marker scale 1:
 # layout keeps the room, draw draws the head.
 ARROW_LENGTH = 0.3
+# Why: below about 5 pt at the printed size, text stops being readable: no text of a chart is
+# drawn smaller, whatever a crowded layout shrinks.
+MIN_TEXT_POINTS = 5.0
 
 
 @dataclass(frozen=True)

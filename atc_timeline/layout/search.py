@@ -9,13 +9,14 @@ import pandas as pd
 
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.build import Fit, build
-from atc_timeline.layout.frame import MARGIN, Chart, Prepared
-from atc_timeline.layout.model import Box, LayoutOptions, Sizes, TimelineLayout
+from atc_timeline.layout.frame import MARGIN, Chart, Prepared, bold_of
+from atc_timeline.layout.model import MIN_TEXT_POINTS, Box, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import Measure
 
 # Why: below about 5 pt, printed labels stop being readable; a crowded chart drops label
 # detail instead of shrinking text past this.
-MIN_LABEL_POINTS = 5.0
+MIN_LABEL_POINTS = MIN_TEXT_POINTS
+TEXT_SIZES = ("title", "subtitle", "lane", "label", "tick", "legend", "footnote")
 
 
 def compute_layout(
@@ -24,9 +25,13 @@ def compute_layout(
     measure: Measure,
     options: LayoutOptions | None = None,
     sizes: Sizes | None = None,
+    bold: Measure | None = None,
 ) -> TimelineLayout:
-    """Lay out the chart; shrinks text and label tiers until everything fits the figure."""
-    return Layouter(events, context, measure, sizes).layout(options)
+    """Lay out the chart; shrinks text and label tiers until everything fits the figure.
+
+    `bold` measures bold texts (title, lane names); by default the measure's own `bold`.
+    """
+    return Layouter(events, context, measure, sizes, bold).layout(options)
 
 
 class Layouter:
@@ -37,9 +42,15 @@ class Layouter:
     """
 
     def __init__(
-        self, events: pd.DataFrame, context: CaseContext, measure: Measure, sizes: Sizes | None = None
+        self,
+        events: pd.DataFrame,
+        context: CaseContext,
+        measure: Measure,
+        sizes: Sizes | None = None,
+        bold: Measure | None = None,
     ) -> None:
-        self._chart = Chart(Prepared.of(events, context), context, measure)
+        bold = bold_of(measure) if bold is None else bold
+        self._chart = Chart(Prepared.of(events, context), context, measure, bold)
         self._base = sizes or Sizes()
 
     def layout(self, options: LayoutOptions | None = None) -> TimelineLayout:
@@ -55,7 +66,7 @@ class Layouter:
             for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
                 for geometry in (1.0, 0.82, 0.68):
                     for max_tiers in (8, 6, 4, 3, 2):
-                        s = base.scaled(factor, geometry)
+                        s = shrunk(base, factor, geometry)
                         fit = _attempt(chart, options, s, max_tiers, False, level=level)
                         if isinstance(fit, Fit):
                             return build(chart, fit)
@@ -65,7 +76,7 @@ class Layouter:
         # size that labels the most events (the marker and its SVG <title> carry the rest).
         best: tuple[int, Fit] | None = None
         for factor in _factors(base, (0.92, 0.85, 0.78, 0.72, 0.66)):
-            fit = _attempt(chart, options, base.scaled(factor), 0, True)
+            fit = _attempt(chart, options, shrunk(base, factor), 0, True)
             if isinstance(fit, Fit):
                 shown = fit.shown()
                 if best is None or shown > best[0]:
@@ -75,9 +86,19 @@ class Layouter:
         # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
         # crowd) rather than failing the render or dropping data.
         smallest = _factors(base, (0.6,))[-1]
-        last = _attempt(chart, options, base.scaled(smallest), 1, True, force=True)
+        last = _attempt(chart, options, shrunk(base, smallest), 1, True, force=True)
         assert isinstance(last, Fit)
         return build(chart, last)
+
+
+def shrunk(base: Sizes, factor: float, geometry: float | None = None) -> Sizes:
+    """`base` scaled as Sizes.scaled does, with no text size below MIN_TEXT_POINTS.
+
+    Why each size on its own: the source line is the smallest text; a crowded chart shrinks
+    its labels to 5 pt while the source line, already at 5 pt, stays there.
+    """
+    s = base.scaled(factor, geometry)
+    return replace(s, **{k: max(getattr(s, k), MIN_TEXT_POINTS) for k in TEXT_SIZES})
 
 
 def _factors(base: Sizes, wanted: Sequence[float]) -> list[float]:

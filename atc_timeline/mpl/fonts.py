@@ -184,22 +184,27 @@ def font_paths(prop: FontProperties) -> list[Any]:
     return found
 
 
-def font_files(families: Iterable[str]) -> tuple[FontFile, ...]:
-    """The installed face of each family, in order; families matplotlib cannot find are left out."""
+def font_files(families: Iterable[str], weight: str = "normal") -> tuple[FontFile, ...]:
+    """The installed face of each family at `weight`, in order; families matplotlib cannot find are left out.
+
+    The face is the one matplotlib draws that weight with: DejaVu Sans Bold for bold, and the
+    regular face of a family that has no bold (Noto Sans CJK), as text drawing falls back to it.
+    """
     _register_cjk()  # so the CJK family resolves even if font_families() was not called first
     found: list[FontFile] = []
     for family in families:
-        face = _font_file(family)
+        face = _font_file(family, weight)
         if face is not None and all(f.path != face.path or f.face_index != face.face_index for f in found):
             found.append(face)
     return tuple(found)
 
 
 @lru_cache(maxsize=32)
-def _font_file(family: str) -> FontFile | None:
+def _font_file(family: str, weight: str = "normal") -> FontFile | None:
     try:
         # A bare family name only: a generic alias such as "sans-serif" resolves via rcParams.
-        path = findfont(FontProperties(family=[family]), fallback_to_default=False)
+        with weight_fallbacks_unlogged():  # a family without this weight gives its nearest
+            path = findfont(FontProperties(family=[family], weight=weight), fallback_to_default=False)
     except ValueError:
         return None
     face_index = int(getattr(path, "face_index", 0))  # matplotlib >= 3.10 returns a FontPath

@@ -38,28 +38,36 @@ _WIDTH_MARGIN = 1.08
 def make_measure(theme: Theme = LIGHT, weight: str = "normal") -> Any:
     """A measure(text, points) -> (width_in, height_in) callable using real font metrics.
 
+    Each character is measured with the face that draws it at this weight: DejaVu Sans Bold
+    for bold Latin text, Noto Sans CJK (which has no bold: drawn regular) for Chinese, in the
+    theme's fallback order. The measure's `bold` attribute is the bold one of the same fonts,
+    so layout, given one measure, also measures its bold texts (title, lane names) right.
+
     Why: layout measures thousands of candidate labels; summing cached glyph advances is
     ~100x faster than laying out each string with FreeType, and widths scale linearly.
     One measure serves every chart with the same fonts, so its caches last a whole batch.
     """
-    return _measure_for(theme.font_family, theme.families(), weight)
+    return _measure_for(theme.families(), weight)
 
 
 @lru_cache(maxsize=8)
-def _measure_for(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
+def _measure_for(families: tuple[str, ...], weight: str) -> Any:
     with weight_fallbacks_unlogged(), _FREETYPE:  # Agg looks up a bold CJK face, which has none
-        return _new_measure(family, families, weight)
+        measure = _new_measure(families, weight)
+        measure.bold = measure if weight == "bold" else _measure_for(families, "bold")
+        return measure
 
 
-def _new_measure(family: tuple[str, ...], families: tuple[str, ...], weight: str) -> Any:
+def _new_measure(families: tuple[str, ...], weight: str) -> Any:
     from atc_timeline.mpl.fonts import font_files
 
-    prop = _font(family, weight).copy()
+    prop = _font(families, weight).copy()
     prop.set_size(_REFERENCE_POINTS)
     # Private FT2Fonts (matplotlib's shared ones get resized by every draw), one per face of
-    # the fallback list, so a Chinese label is measured with the face that draws it.
+    # the fallback list at this weight, so a Chinese label is measured with the face that
+    # draws it and a bold title with the bold face.
     faces = []
-    for face in font_files(families) or ():
+    for face in font_files(families, weight) or ():
         ft = face.ft2font()
         ft.set_size(_REFERENCE_POINTS, 72)
         faces.append((face, ft))

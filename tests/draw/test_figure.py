@@ -102,7 +102,8 @@ def test_axes_draw_the_ticks_layout_chose():
         assert all(t.get_fontsize() == pytest.approx(row.size) for t in drawn)
     assert _by_gid(fig, "axis-label-top").get_text() == layout.top_ticks.title
     grid = _by_gid(fig, "grid").get_segments()
-    assert [float(seg[0][0]) for seg in grid] == [tick.x for tick in layout.ticks.ticks]
+    # A grid line breaks where a label sits across it: one or more segments per tick.
+    assert list(dict.fromkeys(float(seg[0][0]) for seg in grid)) == [tick.x for tick in layout.ticks.ticks]
 
 
 def test_founding_case_shows_the_clinical_story():

@@ -7,16 +7,20 @@ import itertools
 import warnings
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib import dates as mdates
 
-from atc_timeline.layout.axis import calendar_ticks, relative_ticks
+from atc_timeline.case.model import Case
+from atc_timeline.layout.axis import _thinned, axis_rows, calendar_ticks, relative_ticks
+from atc_timeline.layout.geometry import Scale
+from atc_timeline.layout.model import LayoutOptions, Sizes, Tick
 from atc_timeline.mpl.agg_text import GLYPH_CALLS
 from atc_timeline.mpl.measure import make_measure
 from atc_timeline.options import SIZE_PRESETS, ChartOptions
 from atc_timeline.pipeline import figure_for_case, layout_case
-from atc_timeline.readers.yaml_case import load_case
+from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import CASES
 from tests.helpers import assert_clean, drawn_texts
 
@@ -137,3 +141,87 @@ def test_drawn_tick_rows_fit_the_depth_layout_measured(axis):
     below = [box for gid, box in texts.items() if gid.startswith("tick-") and "top" not in gid]
     below += [texts[gid] for gid in ("axis-label",) if gid in texts]
     assert min(b.y0 for b in below) >= (layout.axes.y0 - layout.ticks.depth) * dpi - 0.5
+
+
+def _spanning(days: int, first: dt.date, lane: str) -> Case:
+    """A case whose history runs `days` days from `first`: a surgery, a drug, the cut-off."""
+    data = {
+        "schema": "atc-timeline/1",
+        "case": {"id": "span", "title": "Span", "data_cutoff": (first + dt.timedelta(days)).isoformat()},
+        "diagnosis": {"label": "ATC", "date": first.isoformat()},
+        "procedures": [{"id": "s", "label": "Thyroidectomy", "date": first.isoformat()}],
+        "medications": [
+            {"id": "m", "label": lane, "class": "targeted", "start": first.isoformat(), "end": "ongoing"}
+        ],
+    }
+    return load_case_text(yaml.safe_dump(data), "span.yaml")
+
+
+def _rows(fig) -> dict[str, list]:
+    """The drawn tick labels of each row (bottom, top), left to right, as pixel boxes."""
+    rows: dict[str, list] = {"tick-": [], "tick-top-": []}
+    for gid, _, box in drawn_texts(fig):
+        for prefix, found in rows.items():
+            if gid.startswith(prefix) and gid[len(prefix) :].isdigit():
+                found.append(box)
+    return {prefix: sorted(found, key=lambda b: b.x0) for prefix, found in rows.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.one_of(st.integers(0, 120), st.integers(120, 2000), st.integers(2000, 14_610)),
+    start=st.integers(0, 16_000),
+    size=st.sampled_from(sorted(SIZE_PRESETS)),
+    axis=st.sampled_from(sorted(AXES)),
+    lane=st.sampled_from(["Lenvatinib", "Cabozantinib plus nivolumab, then cabozantinib alone"]),
+)
+def test_drawn_tick_labels_never_collide_nor_leave_the_figure(days, start, size, axis, lane):
+    first = dt.date(2024, 1, 1) - dt.timedelta(days + start)  # a cut-off in the past
+    dpi = 72.0
+    fig = figure_for_case(_spanning(days, first, lane), ChartOptions.for_size(size, dpi=dpi, **AXES[axis]))
+    width = fig.bbox.width
+    for prefix, boxes in _rows(fig).items():
+        for box in boxes:
+            assert box.x0 >= 0, f"{prefix} label at {box} leaves the figure"
+            assert box.x1 <= width, f"{prefix} label at {box} leaves the figure"
+        for a, b in itertools.pairwise(boxes):
+            # A third of an em at the smallest (5 pt) text, in pixels.
+            assert b.x0 - a.x1 >= 5 / 3 * dpi / 72, f"{prefix} labels {a} and {b} touch"
+    assert _rows(fig)["tick-"], "the bottom row always tells the time"
+
+
+@pytest.mark.parametrize("size", sorted(SIZE_PRESETS))
+def test_a_forty_year_history_gets_sparse_ticks_at_every_size(size):
+    case = _spanning(14_610, dt.date(1982, 5, 3), "Radioiodine")
+    layout = layout_case(case, ChartOptions.for_size(size))
+    years = [int(t.text) for t in layout.ticks.ticks]
+    assert 2 <= len(years) <= 10
+    steps = {b - a for a, b in itertools.pairwise(years)}
+    assert len(steps) == 1, "evenly spaced years"
+    assert steps.pop() >= 5, "a few to the figure"
+
+
+def test_thinning_keeps_labels_inside_and_apart_when_no_step_would():
+    measure = make_measure()
+    g = Scale(0.3, 1.3, 0.0, 10.0)
+    ticks = tuple(Tick(float(x), f"label {x}") for x in range(11))  # each far wider than its room
+    kept = _thinned(lambda _: ticks, g, 6.0, measure, (0.0, 1.6))
+    assert kept, "at least one label survives"
+    half = {t.text: measure(t.text, 6.0)[0] / 2 for t in kept}
+    boxes = [(g.inch(t.x) - half[t.text], g.inch(t.x) + half[t.text]) for t in kept]
+    assert all(lo >= 0.0 and hi <= 1.6 for lo, hi in boxes)
+    assert all(b[0] - a[1] >= 6.0 / 72 * 0.5 - 1e-9 for a, b in itertools.pairwise(boxes))
+
+
+def test_a_long_axis_title_is_shortened_to_the_figure():
+    measure = make_measure()
+    g = Scale(1.2, 3.2, 0.0, 400.0)
+    options = LayoutOptions(width=3.5, height=4.8, axis="relative")
+    title = "Months since start of cabozantinib plus nivolumab after chemoradiotherapy of the neck"
+    bottom, _ = axis_rows(options, g, 0.0, title, Sizes().scaled(0.58), measure)
+    middle = (g.left + g.right) / 2
+    half = measure(bottom.title, bottom.size)[0] / 2
+    assert bottom.title.endswith("\u2026")
+    assert middle - half >= 0
+    assert middle + half <= options.width
+    assert title.startswith(bottom.title[:-1].rstrip())

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import matplotlib as mpl
 from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.path import Path
 
-from atc_timeline.draw.sheet import Plot, polyline
-from atc_timeline.draw.themes import Theme
+from atc_timeline.draw.sheet import Plot, Sheet, plain_text, polyline
+from atc_timeline.draw.themes import SHAPES, Theme
 from atc_timeline.layout import Bar, Marker, TimelineLayout
+from atc_timeline.layout.model import STOP_MARK
 
-FADE_STEPS = 10
+# A fade is drawn as strips of rising opacity. Why strips this narrow: on a dark background
+# ten strips showed as bands; a strip of 1/50 in (3 px at 150 dpi) changes opacity by too
+# little to see. The cap keeps a fade over years from costing hundreds of paths in SVG/PDF.
+FADE_STRIP = 0.02  # inches
+FADE_STEPS = (8, 64)  # fewest and most strips in one fade
 
 
 def draw_lanes(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
@@ -33,22 +40,33 @@ def _box(x: float, y0: float, w: float, h: float) -> Shape:
     return [(x, y0), (x + w, y0), (x + w, y0 + h), (x, y0 + h)]
 
 
-def _fade(lo: float, hi: float, y0: float, h: float, rising: bool) -> list[tuple[Shape, float]]:
+def fade_steps(inches: float) -> int:
+    """How many strips draw a fade `inches` wide without visible bands."""
+    fewest, most = FADE_STEPS
+    return min(max(math.ceil(inches / FADE_STRIP), fewest), most)
+
+
+def _fade(
+    lo: float, hi: float, y0: float, h: float, rising: bool, per_in: float
+) -> list[tuple[Shape, float]]:
     """Strips across an uncertain date range whose opacity ramps up (or down)."""
     if hi - lo <= 0:
         return []
-    step = (hi - lo) / FADE_STEPS
+    n = fade_steps((hi - lo) / per_in)
+    step = (hi - lo) / n
     pieces: list[tuple[Shape, float]] = []
-    for i in range(FADE_STEPS):
-        alpha = (i + 0.5) / FADE_STEPS
+    for i in range(n):
+        # Opacity on a 1/256 grid, as 8-bit output stores it: fades of different widths
+        # then share their PDF opacity states.
+        alpha = round((i + 0.5) / n * 256) / 256
         pieces.append((_box(lo + i * step, y0, step, h), alpha if rising else 1 - alpha))
     return pieces
 
 
-def bar_pieces(bar: Bar, start: float, stop: float) -> list[tuple[Shape, float]]:
-    """Boxes (with opacity) for a bar from `start` to `stop` with fuzzy ends.
+def bar_pieces(bar: Bar, start: float, stop: float, per_in: float = 1.0) -> list[tuple[Shape, float]]:
+    """Boxes (with opacity) for a bar from `start` to `stop` with fuzzy ends (`per_in`: x units an inch).
 
-    Why corner lists and PolyCollection rather than Rectangle patches: a bar has up to 21
+    Why corner lists and PolyCollection rather than Rectangle patches: a bar has up to 129
     pieces, and a matplotlib Patch costs far more to create than its four corners.
     """
     y0 = bar.y - bar.height / 2
@@ -56,10 +74,10 @@ def bar_pieces(bar: Bar, start: float, stop: float) -> list[tuple[Shape, float]]
     if s_hi > e_lo:  # both ends uncertain and overlapping: meet in the middle
         mid = (s_hi + e_lo) / 2
         s_hi = e_lo = mid
-    pieces = _fade(s_lo, s_hi, y0, bar.height, rising=True)
+    pieces = _fade(s_lo, s_hi, y0, bar.height, True, per_in)
     if e_lo > s_hi:
         pieces.append((_box(s_hi, y0, e_lo - s_hi, bar.height), 1.0))
-    pieces += _fade(e_lo, min(e_hi, stop), y0, bar.height, rising=False)
+    pieces += _fade(e_lo, min(e_hi, stop), y0, bar.height, False, per_in)
     return pieces
 
 
@@ -75,17 +93,22 @@ def darker(color: str, factor: float = 0.7) -> str:
     return mpl.colors.to_hex((r * factor, g * factor, b * factor))
 
 
+def days_per_inch(layout: TimelineLayout) -> float:
+    """Days of the time axis in one inch of the plot."""
+    return (layout.xlim[1] - layout.xlim[0]) / (layout.axes.x1 - layout.axes.x0)
+
+
 def draw_bar(ax: Plot, bar: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
     """A bar as one artist: faded fuzzy ends, crisp edges on exact dates, an arrow if ongoing."""
     if bar.within_period:
         return draw_range(ax, bar, layout, theme, titles)
     style = theme.bar(bar.category)
-    pieces = bar_pieces(bar, bar.start_lo, bar.end_hi)
+    per_in = days_per_inch(layout)
+    pieces = bar_pieces(bar, bar.start_lo, bar.end_hi, per_in)
     shapes = [p for p, _ in pieces]
     colors = [to_rgba(style.color, a) for _, a in pieces]
     edge = darker(style.color, 0.55)
     y0 = bar.y - bar.height / 2
-    per_in = (layout.xlim[1] - layout.xlim[0]) / (layout.axes.x1 - layout.axes.x0)
     edge_w = 0.025 * per_in
     # A crisp dark edge marks a date known to the day; fuzzy ends get none.
     if bar.start_exact:
@@ -122,12 +145,12 @@ def _add_hatch(ax: Plot, outline: list[Shape], hatch: str, color: Any, zorder: f
 
 
 def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, titles: dict[str, str]) -> None:
-    """A dose phase over its drug's bar, in alternating shades (phase 1 is the bar itself)."""
+    """A dose phase over its drug's bar, shaded by its dose (the highest dose is the bar itself)."""
     style = theme.bar(phase.category)
     titles[f"event-{phase.event_id}"] = phase.title
     y0 = phase.y - phase.height / 2
-    if phase.phase == 1:
-        # The parent bar already shows phase 1; an invisible box keeps one id per phase.
+    if phase.level >= 1.0:
+        # The parent bar already shows this phase's colour; an invisible box keeps one id per phase.
         rect = Rectangle(
             (phase.start_hi, y0),
             max(phase.end_lo - phase.start_hi, 0),
@@ -139,9 +162,9 @@ def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, title
         )
         ax.add_artist(rect)
         return
-    shade = phase_color(style.color, phase.phase)
+    shade = phase_fill(phase, theme)
     end = phase.end_hi
-    pieces = bar_pieces(phase, phase.start_lo, end)
+    pieces = bar_pieces(phase, phase.start_lo, end, days_per_inch(layout))
     ax.add_artist(
         PolyCollection(
             [p for p, _ in pieces],
@@ -156,12 +179,29 @@ def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, title
         _add_hatch(ax, outline, style.hatch, to_rgba(darker(style.color, 0.4), 1.0), 2.41, phase.event_id)
 
 
-def phase_color(color: str, phase: int) -> str:
-    """The fill of dose phase `phase` on a bar of `color`: the bar's own for phase 1."""
-    if phase == 1:
-        return color
-    # Alternate two shades so neighbouring phases stay distinguishable.
-    return darker(color, 0.72 if phase % 2 == 0 else 0.86)
+def phase_color(color: str, level: float, background: str) -> str:
+    """The fill of a dose phase at `level` (1: the drug's own colour) on a bar of `color`.
+
+    Why toward the background, not toward white or black: a lower dose is less ink in every
+    theme, paler on a white page and dimmer on a dark slide, so the order reads the same.
+    """
+    if level >= 1.0:
+        return mpl.colors.to_hex(color)
+    (r, g, b), (br, bg, bb) = mpl.colors.to_rgb(color), mpl.colors.to_rgb(background)
+    return mpl.colors.to_hex(
+        (level * r + (1 - level) * br, level * g + (1 - level) * bg, level * b + (1 - level) * bb)
+    )
+
+
+def phase_fill(phase: Bar, theme: Theme) -> str:
+    """The fill of a dose phase in this theme."""
+    return phase_color(theme.bar(phase.category).color, phase.level, theme.background)
+
+
+def marker_shape(name: str) -> str | Path:
+    """What matplotlib draws for a theme's marker: its own code, or one of SHAPES as a Path."""
+    corners = SHAPES.get(name)
+    return name if corners is None else Path([*corners, corners[0]], closed=True)
 
 
 def draw_marker(ax: Plot, marker: Marker, theme: Theme, titles: dict[str, str], k: float = 1.0) -> None:
@@ -173,7 +213,7 @@ def draw_marker(ax: Plot, marker: Marker, theme: Theme, titles: dict[str, str], 
         Line2D(
             [marker.x],
             [marker.y],
-            marker=style.marker,
+            marker=marker_shape(style.marker),
             markersize=style.size * k,
             markerfacecolor=face,
             markeredgecolor=edge,
@@ -184,6 +224,11 @@ def draw_marker(ax: Plot, marker: Marker, theme: Theme, titles: dict[str, str], 
         )
     )
     titles[f"event-{marker.event_id}"] = marker.title
+
+
+def stop_mark(target: Sheet, x: float, y: float, size: float, theme: Theme, gid: str) -> None:
+    """The stop mark (as a stop reason starts with it) centred on (x, y), in the theme's stop colour."""
+    plain_text(target, x, y, STOP_MARK, ha="center", va="center", fontsize=size, color=theme.stop, gid=gid)
 
 
 def draw_whiskers(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:

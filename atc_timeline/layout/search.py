@@ -10,6 +10,7 @@ import pandas as pd
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.build import Fit, build
 from atc_timeline.layout.frame import MARGIN, Chart, Prepared
+from atc_timeline.layout.metastases import plan_strip
 from atc_timeline.layout.model import Box, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import Measure
 
@@ -115,7 +116,8 @@ def _attempt(
     axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
 
-    available = axes_h - band
+    strip = plan_strip(chart.context.metastases, f.g, s, chart.measure)  # dated metastases, at the bottom
+    available = axes_h - band - strip.height
     lane_names = chart.context.lanes
     if allow_empty:
         # Tiers for point labels come out of whatever height the bars leave free.

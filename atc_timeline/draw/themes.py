@@ -260,7 +260,7 @@ def _print_markers() -> dict[str, MarkerStyle]:
         "#E69F00": "#8C8C8C",
         "#56B4E9": "#C8C8C8",
         "#009E73": "#4D4D4D",
-        "#F0E442": "#E6E6E6",
+        "#F0E442": "#C4C4C4",  # pale enough for yellow, dark enough that SD never looks hollow
         "#0072B2": "#333333",
         "#D55E00": "#000000",
         "#CC79A7": "#B0B0B0",
@@ -268,6 +268,10 @@ def _print_markers() -> dict[str, MarkerStyle]:
         "#8B1E00": "#1A1A1A",
     }
     markers = {k: replace(m, color=grey.get(m.color.upper(), m.color)) for k, m in _markers().items()}
+    # Adverse-event grades as an even ramp of greys: mapped colour by colour, grades 3 to 5
+    # all came out near black.
+    for grade, colour in enumerate(("#FFFFFF", "#CCCCCC", "#999999", "#666666", "#333333", "#000000")):
+        markers[f"ae:{grade}"] = replace(markers[f"ae:{grade}"], color=colour)
     return _legible_markers(markers, "#FFFFFF")
 
 

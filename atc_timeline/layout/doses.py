@@ -71,9 +71,14 @@ def dose_levels(phases: list[EventRecord]) -> dict[str, float]:
     doses = _intensities(ordered)
     if doses is None:
         return {p.event_id: 1.0 if p.phase % 2 else ALTERNATE for p in ordered}
-    distinct = sorted({round(d, 9) for d in doses}, reverse=True)
-    step = (1.0 - LIGHTEST) / max(len(distinct) - 1, 1)
-    return {p.event_id: 1.0 - step * distinct.index(round(d, 9)) for p, d in zip(ordered, doses, strict=True)}
+    distinct = sorted({round(d, 9) for d in doses})  # lowest first
+    span = max(len(distinct) - 1, 1)
+    # From the lowest (LIGHTEST) up to the highest (1), even steps by rank, not by amount.
+    level = {
+        d: 1.0 if i == len(distinct) - 1 else LIGHTEST + (1.0 - LIGHTEST) * i / span
+        for i, d in enumerate(distinct)
+    }
+    return {p.event_id: level[round(d, 9)] for p, d in zip(ordered, doses, strict=True)}
 
 
 def shade_phases(bars: Iterable[Bar], phases: dict[str, list[EventRecord]]) -> tuple[Bar, ...]:

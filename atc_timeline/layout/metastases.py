@@ -128,7 +128,7 @@ def _free(mark: Placed, tier: int, x0: float, x1: float, placed: list[Placed]) -
             return False  # two labels in one row
         if other.tier >= tier and x1 + _BESIDE > other.a and other.b + _BESIDE > x0:
             return False  # the label over another's tick
-        if 0 <= other.tier < tier and mark.b > other.x0 - _BESIDE and other.x1 + _BESIDE > mark.a:
+        if 0 <= other.tier <= tier and mark.b > other.x0 - _BESIDE and other.x1 + _BESIDE > mark.a:
             return False  # this tick through another's label
     return True
 

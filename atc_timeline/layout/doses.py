@@ -12,14 +12,19 @@ from atc_timeline.layout.records import EventRecord
 
 # The lowest dose's share of the drug's colour (the rest is the background): pale enough to
 # read as "less", strong enough that the drug's hue still shows in every theme.
-LIGHTEST = 0.45
+LIGHTEST = 0.4
 # Phases whose doses cannot be compared alternate between the full colour and this, in file
 # order, so that neighbours stay apart without claiming an order of doses.
 ALTERNATE = 0.7
 
 # Administrations a day of each schedule; "ONCE" has no rate, so it compares only with itself.
 _PER_DAY = {"QD": 1.0, "BID": 2.0, "QW": 1 / 7, "Q2W": 1 / 14, "Q3W": 1 / 21, "Q4W": 1 / 28}
-_TO_MG = {"g": 1000.0, "mg": 1.0, "mcg": 1e-3, "µg": 1e-3, "μg": 1e-3, "ug": 1e-3, "ng": 1e-6}
+_TO_MG = {
+    **dict.fromkeys(("g", "gram", "grams"), 1000.0),
+    **dict.fromkeys(("mg", "milligram", "milligrams"), 1.0),
+    **dict.fromkeys(("mcg", "µg", "μg", "ug", "microgram", "micrograms"), 1e-3),
+    "ng": 1e-6,
+}
 _SCHEDULES = "|".join(sorted(SCHEDULE_TEXT, key=len, reverse=True))
 # A phase's label is its dose as written, then its schedule code: "24 mg QD", "3 mg/kg Q2W".
 _DOSE = re.compile(

@@ -62,7 +62,7 @@ def _texts(sites: list[str], note: str) -> list[str]:
     short = [site.split(" (")[0].strip() or site for site in sites]
     texts = [", ".join(sites), ", ".join(short)]
     if len(sites) > 1:
-        texts.append(f"{short[0]} +{len(sites) - 1}")
+        texts += [f"{short[0]} +{len(sites) - 1}", f"{len(sites)} sites"]
     return [f"M: {t}{note}" for t in dict.fromkeys(texts)] + ["M"]
 
 
@@ -111,13 +111,14 @@ def _place(
     """The mark with the fullest label that fits a row beside it (right first), or bare."""
     for text in texts:
         w = measure(text, s.label)[0]
-        for tier in range(MAX_TIERS):
-            for ha, x0 in (("left", mark.b + _BESIDE), ("right", mark.a - _BESIDE - w)):
-                x1 = x0 + w
-                if x0 < g.left + 0.02 or x1 > g.right - 0.02:
-                    continue
-                if _free(mark, tier, x0, x1, placed):
-                    return Placed(mark.lo, mark.hi, mark.a, mark.b, text, mark.title, tier, x0, x1, ha)
+        # Right of the mark in any row before left of it: a label on the left sits next to
+        # the tick of the mark before it and reads as that one's.
+        sides = (("left", mark.b + _BESIDE), ("right", mark.a - _BESIDE - w))
+        for (ha, x0), tier in ((side, tier) for side in sides for tier in range(MAX_TIERS)):
+            x1 = x0 + w
+            inside = g.left + 0.02 <= x0 and x1 <= g.right - 0.02
+            if inside and _free(mark, tier, x0, x1, placed):
+                return Placed(mark.lo, mark.hi, mark.a, mark.b, text, mark.title, tier, x0, x1, ha)
     return mark  # no label fits: a bare tick under the first row, the <title> says the rest
 
 

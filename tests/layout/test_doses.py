@@ -27,6 +27,7 @@ def _phase(n: int, label: str) -> EventRecord:
         ("1,000 mg", (1000.0, "mg", "")),
         ("1,5 mg", (1.5, "mg", "")),
         ("150 mcg", (0.15, "mg", "")),
+        ("175 microgram QD", (0.175, "mg", "QD")),
         ("3 mg/kg Q3W", (3.0, "mg/kg", "Q3W")),
         ("80 mg/m² QW", (80.0, "mg/m²", "QW")),
     ],

@@ -154,6 +154,20 @@ def draw_phase(ax: Plot, phase: Bar, layout: TimelineLayout, theme: Theme, title
     titles[f"event-{phase.event_id}"] = phase.title
     y0 = phase.y - phase.height / 2
     shade = phase_fill(phase, theme)
+    before = [p for p in layout.phases if p.parent_id == phase.parent_id and p.phase == phase.phase - 1]
+    if phase.start_exact and before and before[0].level == phase.level:
+        # Two phases at the same dose (a schedule change): the crisp edge of a day-exact date
+        # between them, as on a bar's own ends, so they do not read as one.
+        edge_w = 0.02 * days_per_inch(layout)
+        ax.add_artist(
+            PolyCollection(
+                [_box(phase.start_lo - edge_w / 2, y0, edge_w, phase.height)],
+                facecolors=[to_rgba(darker(style.color, 0.55), 1.0)],
+                linewidths=0,
+                zorder=2.45,
+                gid=f"phase-edge-{phase.event_id}",
+            )
+        )
     if shade == mpl.colors.to_hex(style.color):
         # The parent bar already shows this phase's colour; an invisible box keeps one id per phase.
         rect = Rectangle(

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from atc_timeline.case.model import SCHEDULE_TEXT
 from atc_timeline.layout.model import Bar
 from atc_timeline.layout.records import EventRecord
 
@@ -17,26 +16,48 @@ LIGHTEST = 0.4
 # order, so that neighbours stay apart without claiming an order of doses.
 ALTERNATE = 0.7
 
-# Administrations a day of each schedule; "ONCE" has no rate, so it compares only with itself.
-_PER_DAY = {"QD": 1.0, "BID": 2.0, "QW": 1 / 7, "Q2W": 1 / 14, "Q3W": 1 / 21, "Q4W": 1 / 28}
 _TO_MG = {
     **dict.fromkeys(("g", "gram", "grams"), 1000.0),
     **dict.fromkeys(("mg", "milligram", "milligrams"), 1.0),
     **dict.fromkeys(("mcg", "µg", "μg", "ug", "microgram", "micrograms"), 1e-3),
     "ng": 1e-6,
 }
-_SCHEDULES = "|".join(sorted(SCHEDULE_TEXT, key=len, reverse=True))
-# A phase's label is its dose as written, then its schedule code: "24 mg QD", "3 mg/kg Q2W".
+# A phase's label is its dose as written, then its schedule code ("24 mg QD", "3 mg/kg Q2W");
+# a dose may carry its schedule in words ("400 mg every 6 weeks").
 _DOSE = re.compile(
-    rf"^\s*(?P<amount>\d+(?:[.,]\d+)*)\s*(?P<unit>[^\W\d_]+(?:/(?:[^\W\d_]+\d?|m²))?)?"
-    rf"\s*(?P<schedule>{_SCHEDULES})?\s*$"
+    r"^\s*(?P<amount>\d+(?:[.,]\d+)*)\s*(?P<unit>[^\W\d_]+(?:/(?:[^\W\d_]+\d?|m²))?)?\s*(?P<schedule>.*?)\s*$"
 )
+# Administrations a day, by schedule as written (codes and words).
+_PER_DAY = {
+    **dict.fromkeys(("qd", "od", "daily", "once daily", "once a day"), 1.0),
+    **dict.fromkeys(("bid", "bd", "twice daily", "twice a day"), 2.0),
+    **dict.fromkeys(("tid", "tds", "three times daily"), 3.0),
+    **dict.fromkeys(("qw", "weekly", "once weekly", "every week"), 1 / 7),
+}
+_EVERY = re.compile(r"^(?:q(?P<n1>\d+)(?P<u1>[dw])|every (?P<n2>\d+) (?P<u2>day|week)s?)$")
+_ONCE = ("once", "single dose")  # no rate: compares only with itself
 
 
-def parse_dose(label: str) -> tuple[float, str, str] | None:
-    """The amount, unit (masses in mg) and schedule code of a dose label; None if it is not one."""
-    match = _DOSE.match(label)
+def _schedule(text: str) -> tuple[str, float | None] | None:
+    """A schedule as written, as (a key, administrations a day); None if it is not one."""
+    key = " ".join(text.lower().split())
+    if key in ("", *_ONCE):
+        return ("once" if key else "", None)
+    if key in _PER_DAY:
+        return (key, _PER_DAY[key])
+    match = _EVERY.match(key)
     if match is None:
+        return None
+    n, unit = int(match["n1"] or match["n2"]), (match["u1"] or match["u2"])[0]
+    days = n * (7 if unit == "w" else 1)
+    return (key, 1 / days) if days else None
+
+
+def parse_dose(label: str) -> tuple[float, str, str, float | None] | None:
+    """Amount, unit (masses in mg), schedule and administrations a day of a dose label; None if not one."""
+    match = _DOSE.match(label)
+    schedule = _schedule(match["schedule"]) if match else None
+    if match is None or schedule is None:
         return None
     raw = match["amount"]
     if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
@@ -48,7 +69,7 @@ def parse_dose(label: str) -> tuple[float, str, str] | None:
     per, _, rest = unit.partition("/")
     if per in _TO_MG:
         amount, per = amount * _TO_MG[per], "mg"
-    return amount, per + ("/" + rest if rest else ""), match["schedule"] or ""
+    return amount, per + ("/" + rest if rest else ""), schedule[0], schedule[1]
 
 
 def _intensities(phases: list[EventRecord]) -> list[float] | None:
@@ -57,13 +78,13 @@ def _intensities(phases: list[EventRecord]) -> list[float] | None:
     if any(d is None for d in doses):
         return None
     known = [d for d in doses if d is not None]
-    if len({unit for _, unit, _ in known}) > 1:
+    if len({unit for _, unit, _, _ in known}) > 1:
         return None
-    if len({schedule for _, _, schedule in known}) == 1:
-        return [amount for amount, _, _ in known]
-    if any(schedule not in _PER_DAY for _, _, schedule in known):
+    if len({schedule for _, _, schedule, _ in known}) == 1:
+        return [amount for amount, _, _, _ in known]
+    if any(rate is None for _, _, _, rate in known):
         return None
-    return [amount * _PER_DAY[schedule] for amount, _, schedule in known]
+    return [amount * (rate or 0.0) for amount, _, _, rate in known]
 
 
 def dose_levels(phases: list[EventRecord]) -> dict[str, float]:

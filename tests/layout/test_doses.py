@@ -20,24 +20,30 @@ def _phase(n: int, label: str) -> EventRecord:
 @pytest.mark.parametrize(
     ("label", "parsed"),
     [
-        ("24 mg QD", (24.0, "mg", "QD")),
-        ("24mg", (24.0, "mg", "")),
-        ("240 mg Q2W", (240.0, "mg", "Q2W")),
-        ("0.5 g BID", (500.0, "mg", "BID")),
-        ("1,000 mg", (1000.0, "mg", "")),
-        ("1,5 mg", (1.5, "mg", "")),
-        ("150 mcg", (0.15, "mg", "")),
-        ("175 microgram QD", (0.175, "mg", "QD")),
-        ("3 mg/kg Q3W", (3.0, "mg/kg", "Q3W")),
-        ("80 mg/m² QW", (80.0, "mg/m²", "QW")),
+        ("24 mg QD", (24.0, "mg", "qd", 1.0)),
+        ("24mg", (24.0, "mg", "", None)),
+        ("240 mg Q2W", (240.0, "mg", "q2w", 1 / 14)),
+        ("0.5 g BID", (500.0, "mg", "bid", 2.0)),
+        ("1,000 mg", (1000.0, "mg", "", None)),
+        ("1,5 mg", (1.5, "mg", "", None)),
+        ("150 mcg", (0.15, "mg", "", None)),
+        ("175 microgram QD", (0.175, "mg", "qd", 1.0)),
+        ("3 mg/kg Q3W", (3.0, "mg/kg", "q3w", 1 / 21)),
+        ("80 mg/m² QW", (80.0, "mg/m²", "qw", 1 / 7)),
+        ("400 mg every 6 weeks", (400.0, "mg", "every 6 weeks", 1 / 42)),
+        ("20 mg twice daily", (20.0, "mg", "twice daily", 2.0)),
+        ("100 mg ONCE", (100.0, "mg", "once", None)),
     ],
 )
 def test_doses_as_written(label, parsed):
-    amount, unit, schedule = parse_dose(label)
+    amount, unit, schedule, rate = parse_dose(label)
     assert (amount, unit, schedule) == (pytest.approx(parsed[0]), parsed[1], parsed[2])
+    assert rate == (None if parsed[3] is None else pytest.approx(parsed[3]))
 
 
-@pytest.mark.parametrize("label", ["phase 2", "AUC 5", "2 x 150 mg", "QD", "", "1.000,5 mg", "reduced"])
+@pytest.mark.parametrize(
+    "label", ["phase 2", "AUC 5", "2 x 150 mg", "QD", "", "1.000,5 mg", "reduced", "50 mg as needed"]
+)
 def test_what_is_not_a_dose(label):
     assert parse_dose(label) is None
 
@@ -56,6 +62,8 @@ def test_different_schedules_compare_by_dose_per_day():
     levels = dose_levels([_phase(1, "240 mg Q2W"), _phase(2, "480 mg Q4W"), _phase(3, "200 mg Q3W")])
     assert levels["d--phase-1"] == levels["d--phase-2"] == 1.0, "the same dose a day"
     assert levels["d--phase-3"] == LIGHTEST
+    switch = dose_levels([_phase(1, "200 mg Q3W"), _phase(2, "400 mg every 6 weeks")])
+    assert list(switch.values()) == [1.0, 1.0], "pembrolizumab's 6-weekly dose is no change of dose"
 
 
 @pytest.mark.parametrize(

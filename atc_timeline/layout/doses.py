@@ -72,39 +72,45 @@ def parse_dose(label: str) -> tuple[float, str, str, float | None] | None:
     return amount, per + ("/" + rest if rest else ""), schedule[0], schedule[1]
 
 
-def _intensities(phases: list[EventRecord]) -> list[float] | None:
-    """Each phase's dose, per day where the schedules differ; None when they cannot be compared."""
+def _intensities(phases: list[EventRecord]) -> list[float | None] | None:
+    """Each phase's dose (per day where schedules differ), None for one with no dose to rank.
+
+    None for them all when fewer than two doses compare (different units, an unknown
+    schedule beside known ones).
+    """
     doses = [parse_dose(p.label) for p in phases]
-    if any(d is None for d in doses):
-        return None
     known = [d for d in doses if d is not None]
-    if len({unit for _, unit, _, _ in known}) > 1:
+    if len(known) < 2 or len({unit for _, unit, _, _ in known}) > 1:
         return None
     if len({schedule for _, _, schedule, _ in known}) == 1:
-        return [amount for amount, _, _, _ in known]
+        return [None if d is None else d[0] for d in doses]
     if any(rate is None for _, _, _, rate in known):
         return None
-    return [amount * (rate or 0.0) for amount, _, _, rate in known]
+    return [None if d is None else d[0] * (d[3] or 0.0) for d in doses]
 
 
 def dose_levels(phases: list[EventRecord]) -> dict[str, float]:
     """Each phase's share of its drug's colour: 1 for the highest dose down to LIGHTEST for the lowest.
 
-    Doses that cannot be compared (no number, different units, an unknown schedule beside
-    known ones) keep the file order instead: full colour and ALTERNATE, in turn.
+    A phase with no dose to rank ("held") takes the middle level, in its place in time;
+    when doses do not compare at all, the phases keep file order instead: full colour and
+    ALTERNATE, in turn.
     """
     ordered = sorted(phases, key=lambda p: p.phase)
     doses = _intensities(ordered)
     if doses is None:
         return {p.event_id: 1.0 if p.phase % 2 else ALTERNATE for p in ordered}
-    distinct = sorted({round(d, 9) for d in doses})  # lowest first
+    distinct = sorted({round(d, 9) for d in doses if d is not None})  # lowest first
     span = max(len(distinct) - 1, 1)
     # From the lowest (LIGHTEST) up to the highest (1), even steps by rank, not by amount.
     level = {
         d: 1.0 if i == len(distinct) - 1 else LIGHTEST + (1.0 - LIGHTEST) * i / span
         for i, d in enumerate(distinct)
     }
-    return {p.event_id: level[round(d, 9)] for p, d in zip(ordered, doses, strict=True)}
+    middle = (1.0 + LIGHTEST) / 2
+    return {
+        p.event_id: middle if d is None else level[round(d, 9)] for p, d in zip(ordered, doses, strict=True)
+    }
 
 
 def shade_phases(bars: Iterable[Bar], phases: dict[str, list[EventRecord]]) -> tuple[Bar, ...]:

@@ -66,10 +66,17 @@ def test_different_schedules_compare_by_dose_per_day():
     assert list(switch.values()) == [1.0, 1.0], "pembrolizumab's 6-weekly dose is no change of dose"
 
 
+def test_a_phase_without_a_dose_takes_the_middle_and_the_others_are_ranked():
+    levels = dose_levels(
+        [_phase(1, "24 mg QD"), _phase(2, "held"), _phase(3, "14 mg QD"), _phase(4, "20 mg QD")]
+    )
+    assert list(levels.values()) == pytest.approx([1.0, (1 + LIGHTEST) / 2, LIGHTEST, (1 + LIGHTEST) / 2])
+
+
 @pytest.mark.parametrize(
     "labels",
     [
-        ["24 mg QD", "phase 2", "14 mg QD"],  # a phase without a dose
+        ["24 mg QD", "phase 2"],  # one dose: nothing to rank it against
         ["3 mg/kg Q3W", "240 mg Q3W"],  # units that do not compare
         ["100 mg ONCE", "50 mg QD"],  # a single dose has no rate
     ],

@@ -70,7 +70,7 @@ def _fade(
 def bar_pieces(bar: Bar, start: float, stop: float, per_in: float = 1.0) -> list[tuple[Shape, float]]:
     """Boxes (with opacity) for a bar from `start` to `stop` with fuzzy ends (`per_in`: x units an inch).
 
-    Why corner lists and PolyCollection rather than Rectangle patches: a bar has up to 129
+    Why corner lists and PolyCollection rather than Rectangle patches: a bar has up to 85
     pieces, and a matplotlib Patch costs far more to create than its four corners.
     """
     y0 = bar.y - bar.height / 2

@@ -225,3 +225,17 @@ def test_marker_shape_passes_matplotlib_codes_through():
     assert marker_shape("D") == "D"
     line = Line2D([0], [0], marker=marker_shape("wedge"))
     assert len(line._marker.get_path().vertices) >= 3
+
+
+def test_a_switch_to_the_same_dose_per_day_keeps_one_shade_and_an_edge_between():
+    # Pembrolizumab 200 mg every 3 weeks, then 400 mg every 6 weeks: no change of dose.
+    layout = layout_case(
+        load_case(ROOT / "cases" / "atc-braf-dabrafenib-trametinib-neoadjuvant.yaml"), ChartOptions()
+    )
+    first, second = (p for p in layout.phases if p.parent_id == "pembrolizumab")
+    assert first.level == second.level == 1.0
+    fig = draw_timeline(layout, THEMES["light"], dpi=40)
+    edge = _by_gid(fig, "phase-edge-pembrolizumab--phase-2")
+    (corners,) = edge.get_paths()
+    xs = corners.vertices[:, 0]
+    assert min(xs) < second.start_lo < max(xs), "at the day of the switch"

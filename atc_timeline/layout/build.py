@@ -9,7 +9,7 @@ from atc_timeline.layout.doses import shade_phases
 from atc_timeline.layout.frame import MARGIN, Chart, Frame
 from atc_timeline.layout.lane_names import lane_names, name_label
 from atc_timeline.layout.lanes import LanePlacer, LanePlan, squeeze
-from atc_timeline.layout.metastases import plan_strip, strip_layout
+from atc_timeline.layout.metastases import Strip, plan_strip, strip_layout
 from atc_timeline.layout.model import UNIT_DAYS, Box, Label, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.records import day_number
 from atc_timeline.layout.text import text_box
@@ -32,6 +32,7 @@ class Fit:
     band: float  # top band inside the axes for cut-off and time-zero labels
     plans: list[LanePlan]
     available: float  # height for the lanes
+    strip: Strip | None = None  # dated metastases under the lanes, as the attempt planned them
 
     def shown(self) -> int:
         """How many point labels this layout would show."""
@@ -49,8 +50,7 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
 
     placer = LanePlacer(Placing(f.g, s, measure, axes_bottom), scale, chart.prep.phases, f.line)
     names = f.lane_names or lane_names(chart.context.lanes, options.width, MARGIN, s, measure)
-    # As the attempt planned it (cheap to plan again): dated metastases under the lanes.
-    strip = plan_strip(context.metastases, f.g, s, measure)
+    strip = fit.strip or plan_strip(context.metastases, f.g, s, measure)
     y_top = available + strip.height
     for plan in plans:
         lane_h = max((plan.height - plan.top) * scale + plan.top, plan.least) + extra

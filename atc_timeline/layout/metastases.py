@@ -12,6 +12,7 @@ from atc_timeline.layout.records import day_number
 from atc_timeline.layout.text import Measure, line_height, text_box
 
 MAX_TIERS = 2  # rows of metastasis labels; a third would take too much from the lanes
+BARE = 0.07  # inches of a strip of ticks alone (no row of labels)
 PAD = 0.03  # inches under the first row and above the last
 _GAP = 0.08  # least room between two labels in a row, inches
 _BESIDE = 0.04  # between a mark and its label, inches
@@ -66,8 +67,11 @@ def _texts(sites: list[str], note: str) -> list[str]:
     return [f"M: {t}{note}" for t in dict.fromkeys(texts)] + ["M"]
 
 
-def plan_strip(dated: Sequence[Dated], g: Scale, s: Sizes, measure: Measure) -> Strip:
-    """Each dated metastasis's mark and label, in rows that keep labels apart and ticks off text."""
+def plan_strip(dated: Sequence[Dated], g: Scale, s: Sizes, measure: Measure, rows: int = MAX_TIERS) -> Strip:
+    """Each dated metastasis's mark and label, in up to `rows` rows that keep labels apart and ticks off text.
+
+    With rows=0, ticks alone: their <title>s name the sites.
+    """
     line = line_height(s, measure)
     if not dated:
         return Strip((), 0.0, line, s.label)
@@ -81,18 +85,20 @@ def plan_strip(dated: Sequence[Dated], g: Scale, s: Sizes, measure: Measure) -> 
         marks.append((Placed(lo, hi, a, b, "", title, -1), _texts(sites, note)))
     # Labels run right of their marks, so placing the latest first lets an earlier, longer
     # label rise to the row above them; the other order wins where it labels more.
-    tries = [_place_all(list(reversed(marks)), g, s, measure), _place_all(marks, g, s, measure)]
+    tries = [_place_all(list(reversed(marks)), g, s, measure, rows), _place_all(marks, g, s, measure, rows)]
     placed = max(tries, key=_score)
     tiers = max(p.tier for p in placed) + 1
-    height = 2 * PAD + max(tiers, 1) * line if tiers else 2 * PAD + 0.5 * line
+    height = 2 * PAD + tiers * line if tiers else BARE
     return Strip(tuple(placed), height, line, s.label)
 
 
-def _place_all(marks: list[tuple[Placed, list[str]]], g: Scale, s: Sizes, measure: Measure) -> list[Placed]:
+def _place_all(
+    marks: list[tuple[Placed, list[str]]], g: Scale, s: Sizes, measure: Measure, rows: int
+) -> list[Placed]:
     """The marks placed one after another in this order, then sorted by date."""
     placed: list[Placed] = []
     for mark, texts in marks:
-        placed.append(_place(mark, texts, placed, g, s, measure))
+        placed.append(_place(mark, texts, placed, g, s, measure, rows))
     return sorted(placed, key=lambda p: (p.lo, p.hi))
 
 
@@ -106,7 +112,7 @@ def _score(placed: list[Placed]) -> tuple[int, int, int]:
 
 
 def _place(
-    mark: Placed, texts: list[str], placed: list[Placed], g: Scale, s: Sizes, measure: Measure
+    mark: Placed, texts: list[str], placed: list[Placed], g: Scale, s: Sizes, measure: Measure, rows: int
 ) -> Placed:
     """The mark with the fullest label that fits a row beside it (right first), or bare."""
     for text in texts:
@@ -114,7 +120,7 @@ def _place(
         # Right of the mark in any row before left of it: a label on the left sits next to
         # the tick of the mark before it and reads as that one's.
         sides = (("left", mark.b + _BESIDE), ("right", mark.a - _BESIDE - w))
-        for (ha, x0), tier in ((side, tier) for side in sides for tier in range(MAX_TIERS)):
+        for (ha, x0), tier in ((side, tier) for side in sides for tier in range(rows)):
             x1 = x0 + w
             inside = g.left + 0.02 <= x0 and x1 <= g.right - 0.02
             if inside and _free(mark, tier, x0, x1, placed):

@@ -116,7 +116,9 @@ def _attempt(
     axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
 
-    strip = plan_strip(chart.context.metastases, f.g, s, chart.measure)  # dated metastases, at the bottom
+    # Dated metastases at the bottom: their rows of labels shrink with the point labels' tiers.
+    rows = 2 if max_tiers >= 6 else 1
+    strip = plan_strip(chart.context.metastases, f.g, s, chart.measure, rows)
     available = axes_h - band - strip.height
     lane_names = chart.context.lanes
     if allow_empty:
@@ -137,6 +139,7 @@ def _attempt(
     needed = sum(p.height for p in plans)
     if needed > available and not force:
         return "height"
-    return Fit(
+    fit = Fit(
         options, s, f, force, title_y, subtitle_y, footnote_y, legend_y, axes, axes_h, band, plans, available
     )
+    return replace(fit, strip=strip)

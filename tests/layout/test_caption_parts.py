@@ -27,7 +27,7 @@ def test_every_part_is_there_by_default(case) -> None:
 
 
 def test_each_part_can_be_left_off_and_the_plot_takes_the_room(case) -> None:
-    # At one height (a journal chart may grow to fit, by as much as its lanes need).
+    # At one height; the text size may differ (a fuller chart may take smaller text).
     full = layout_case(case, ChartOptions.for_size("journal-2col", height=5.0))
     parts = {"title": "", "show_subtitle": False, "show_source": False}
     bare = layout_case(case, ChartOptions.for_size("journal-2col", height=5.0, **parts))

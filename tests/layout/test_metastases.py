@@ -151,3 +151,15 @@ def test_any_metastases_get_labels_apart_and_ticks_off_text(items, width):
         for label in labels:
             if label.text != mark.text and label.box.y0 < 1.0 + mark.top - 1e-9:
                 assert b < label.box.x0 or a > label.box.x1
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2])
+def test_a_tight_chart_gives_the_strip_fewer_rows(rows):
+    dated = [(site, dt.date(2019, m, 1), dt.date(2019, m, 1), "") for m, site in ((1, "Lung"), (2, "Liver"))]
+    g = Scale(1.0, 4.0, _day("2019-01-01"), _day("2019-12-31"))
+    strip = plan_strip(dated, g, Sizes(), _measure, rows)
+    assert max(p.tier for p in strip.placed) < rows or all(p.tier == -1 for p in strip.placed)
+    if rows == 0:
+        assert all(p.text == "" for p in strip.placed), "ticks alone, their <title>s name the sites"
+    wider = plan_strip(dated, g, Sizes(), _measure, rows + 1)
+    assert strip.height <= wider.height

@@ -70,10 +70,10 @@ def _texts(sites: list[str], note: str) -> list[str]:
 def plan_strip(dated: Sequence[Dated], g: Scale, s: Sizes, measure: Measure, rows: int = MAX_TIERS) -> Strip:
     """Each dated metastasis's mark and label, in up to `rows` rows that keep labels apart and ticks off text.
 
-    With rows=0, ticks alone: their <title>s name the sites.
+    With rows=0, ticks alone: their <title>s name the sites; with rows < 0, no strip.
     """
     line = line_height(s, measure)
-    if not dated:
+    if not dated or rows < 0:  # rows < 0: no strip at all
         return Strip((), 0.0, line, s.label)
     marks: list[tuple[Placed, list[str]]] = []
     for lo, hi, sites, shown in _groups(dated):

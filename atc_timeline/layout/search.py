@@ -52,16 +52,18 @@ class Layouter:
         # its SVG <title> still carry the finding).
         # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
         # Slimmer bars come before smaller text: text size is what a slide audience loses first.
-        for level in range(3):
-            for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
-                for geometry in (1.0, 0.82, 0.68):
-                    for max_tiers in (8, 6, 4, 3, 2):
-                        s = base.scaled(factor, geometry)
-                        fit = _attempt(chart, options, s, max_tiers, False, level=level)
-                        if isinstance(fit, Fit):
-                            return build(chart, fit)
-                        if fit == "labels":
-                            break  # fewer tiers cannot place labels that more tiers could not
+        # Marks of dated metastases under the lanes, unless they would cost the chart its fit.
+        for strips in (True, False) if chart.context.metastases else (False,):
+            for level in range(3):
+                for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
+                    for geometry in (1.0, 0.82, 0.68):
+                        for max_tiers in (8, 6, 4, 3, 2):
+                            s = base.scaled(factor, geometry)
+                            fit = _attempt(chart, options, s, max_tiers, False, level=level, strips=strips)
+                            if isinstance(fit, Fit):
+                                return build(chart, fit)
+                            if fit == "labels":
+                                break  # fewer tiers cannot place labels that more tiers could not
         # Too dense for every label: give point lanes the tiers the height allows and keep the
         # size that labels the most events (the marker and its SVG <title> carry the rest).
         best: tuple[int, Fit] | None = None
@@ -96,6 +98,7 @@ def _attempt(
     allow_empty: bool,
     force: bool = False,
     level: int | None = None,
+    strips: bool = False,
 ) -> Fit | str:
     """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
     f = chart.frame(options, s)
@@ -116,8 +119,9 @@ def _attempt(
     axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
 
-    # Dated metastases at the bottom: their rows of labels shrink with the point labels' tiers.
-    rows = 2 if max_tiers >= 6 else 1
+    # Dated metastases at the bottom, their rows of labels shrinking with the point labels'
+    # tiers; none where lanes are squeezed, or where the chart fits only without them.
+    rows = -1 if force or not (strips or allow_empty) else 2 if max_tiers >= 6 else 1
     strip = plan_strip(chart.context.metastases, f.g, s, chart.measure, rows)
     available = axes_h - band - strip.height
     lane_names = chart.context.lanes

@@ -32,9 +32,10 @@ def _measure(text: str, points: float) -> tuple[float, float]:
     return (0.55 * points / 72 * len(text), 1.2 * points / 72)
 
 
-@pytest.fixture(scope="module", params=["slide-16x9", "journal-1col"])
+@pytest.fixture(scope="module", params=[("slide-16x9", False), ("journal-2col", True)])
 def layout(request):
-    return layout_case(load_case(LENVATINIB), ChartOptions.for_size(request.param))
+    size, grow = request.param
+    return layout_case(load_case(LENVATINIB), ChartOptions.for_size(size, grow=grow))
 
 
 def test_each_dated_metastasis_is_marked_at_its_date(layout):
@@ -163,3 +164,12 @@ def test_a_tight_chart_gives_the_strip_fewer_rows(rows):
         assert all(p.text == "" for p in strip.placed), "ticks alone, their <title>s name the sites"
     wider = plan_strip(dated, g, Sizes(), _measure, rows + 1)
     assert strip.height <= wider.height
+
+
+def test_lanes_are_never_squeezed_to_make_room_for_the_marks():
+    # At journal-1col this case fits only with squeezed lanes: the marks give way (the
+    # subtitle still lists the sites).
+    squeezed = layout_case(load_case(LENVATINIB), ChartOptions.for_size("journal-1col"))
+    assert squeezed.crowded
+    assert squeezed.metastases == ()
+    assert min(lane.y0 for lane in squeezed.lanes) == pytest.approx(0.0)

@@ -7,6 +7,7 @@ from matplotlib.lines import Line2D
 
 from atc_timeline.draw.axes import draw_axes
 from atc_timeline.draw.legend import draw_legend
+from atc_timeline.draw.metastases import draw_metastases
 from atc_timeline.draw.shapes import (
     draw_bar,
     draw_lanes,
@@ -41,6 +42,7 @@ def draw_timeline(layout: TimelineLayout, theme: Theme = LIGHT, dpi: float = 150
             draw_marker(ax, marker, theme, titles, layout.sizes.marker)
         draw_whiskers(ax, layout, theme)
         draw_uncertainty(ax, layout, theme)
+        draw_metastases(ax, layout, theme, titles)
         if layout.leaders:
             xs, ys = polyline([((d.x0, d.y0), (d.x1, d.y1)) for d in layout.leaders])
             ax.add_artist(Line2D(xs, ys, color=theme.muted, lw=0.7, zorder=3, gid="leaders"))

@@ -6,7 +6,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 
-from atc_timeline.draw.shapes import DOTTED, VEIL_HATCH, bar_pieces, darker, to_rgba
+from atc_timeline.draw.shapes import DOTTED, VEIL_HATCH, bar_pieces, darker, marker_shape, stop_mark, to_rgba
 from atc_timeline.draw.sheet import Sheet, plain_text
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height
@@ -21,7 +21,10 @@ def draw_legend(overlay: Sheet, layout: TimelineLayout, theme: Theme) -> None:
     for r, (row, xs) in enumerate(zip(layout.legend_rows, layout.legend_col_x, strict=True)):
         y = layout.legend_y - (r + 0.5) * row_h
         for entry, x in zip(row, xs, strict=True):
-            _legend_handle(overlay, entry.key, x, y, handle_w * 0.8, s.legend / 72 * 0.9, theme, s.marker)
+            if entry.key == "stop":  # the very glyph, colour and size of the chart's stop reasons
+                stop_mark(overlay, x + handle_w * 0.4, y, s.label, theme, "legend-handle-stop")
+            else:
+                _legend_handle(overlay, entry.key, x, y, handle_w * 0.8, s.legend / 72 * 0.9, theme, s.marker)
             plain_text(
                 overlay,
                 x + handle_w,
@@ -86,7 +89,7 @@ def _legend_handle(
             Line2D(
                 [x + w / 2],
                 [y],
-                marker=style.marker,
+                marker=marker_shape(style.marker),
                 markersize=style.size * 0.9 * k,
                 markerfacecolor=face,
                 markeredgecolor=edge,

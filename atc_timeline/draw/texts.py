@@ -6,7 +6,7 @@ from typing import Any
 
 import matplotlib as mpl
 
-from atc_timeline.draw.shapes import phase_color
+from atc_timeline.draw.shapes import phase_fill
 from atc_timeline.draw.sheet import Plot, Sheet, plain_text
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import LINE_SPACING, Label, TimelineLayout
@@ -61,7 +61,7 @@ def _fill_under(label: Label, layout: TimelineLayout, theme: Theme) -> str:
     """The colour of the bar or phase segment a label sits on."""
     for phase in layout.phases:
         if phase.event_id == label.event_id:
-            return phase_color(theme.bar(phase.category).color, phase.phase)
+            return phase_fill(phase, theme)
     for bar in layout.bars:
         if bar.event_id == label.event_id:
             return theme.bar(bar.category).color

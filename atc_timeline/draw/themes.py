@@ -21,6 +21,55 @@ OKABE_ITO = {
 }
 
 
+def _rgb(color: str) -> tuple[float, float, float]:
+    """A '#RRGGBB' colour as three channels from 0 to 1."""
+    h = color.lstrip("#")
+    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02X}" for c in rgb)
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a '#RRGGBB' colour."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def mix(color: str, other: str, t: float) -> str:
+    """`t` of `color` and 1 - t of `other`, as '#RRGGBB'."""
+    return _hex(tuple(t * c + (1 - t) * o for c, o in zip(_rgb(color), _rgb(other), strict=True)))  # type: ignore[arg-type]
+
+
+def legible(color: str, background: str, ratio: float = 3.0) -> str:
+    """`color`, moved toward black or white (away from `background`) until it stands out by `ratio`.
+
+    Why 3:1: WCAG's least contrast for graphics; a hollow marker is only its outline, and a
+    yellow or pale-grey outline on white all but vanishes.
+    """
+    far = "#000000" if luminance(background) > 0.18 else "#FFFFFF"
+    t = 1.0
+    while t > 0 and contrast(mix(color, far, t), background) < ratio:
+        t -= 0.05
+    return mix(color, far, max(t, 0.0))
+
+
+def _legible_markers(markers: dict[str, MarkerStyle], background: str) -> dict[str, MarkerStyle]:
+    """Hollow markers' outlines made legible on `background` (fills keep their colour)."""
+    return {k: m if m.filled else replace(m, color=legible(m.color, background)) for k, m in markers.items()}
+
+
 @dataclass(frozen=True)
 class BarStyle:
     """Fill, edge and hatch for one therapy category."""
@@ -30,11 +79,17 @@ class BarStyle:
     text_on_bar: str = "#000000"
 
 
+# Markers of our own, by name, as a polygon's corners (matplotlib scales them to the marker
+# size). "wedge", surgery's: a scalpel's cutting edge, a silhouette no other marker has, so it
+# never passes for an imaging finding's hollow diamond, in colour, in grey or when small.
+SHAPES: dict[str, tuple[tuple[float, float], ...]] = {"wedge": ((-1.0, -0.8), (1.0, -0.8), (1.0, 0.8))}
+
+
 @dataclass(frozen=True)
 class MarkerStyle:
     """Shape and colours for one kind of point event."""
 
-    marker: str
+    marker: str  # a matplotlib marker code ('D', 'o') or a name in SHAPES
     color: str
     edge: str = "#000000"
     size: float = 9.0
@@ -70,7 +125,9 @@ def _bars() -> dict[str, BarStyle]:
 def _markers() -> dict[str, MarkerStyle]:
     o = OKABE_ITO
     return {
-        "surgery": MarkerStyle("D", "#333333", size=10),
+        # The wedge is flat (it fills the width of its box, not the height): a larger size
+        # gives it about the ink of the diamonds beside it.
+        "surgery": MarkerStyle("wedge", "#333333", size=13),
         "imaging:finding": MarkerStyle("d", "#333333", size=9, filled=False),
         "imaging:baseline": MarkerStyle("s", o["grey"], size=8.5),
         # Responses: shrinking points down, growing points up; colour repeats the meaning.
@@ -92,7 +149,6 @@ def _markers() -> dict[str, MarkerStyle]:
         "ae:3": MarkerStyle("h", o["vermillion"], size=11),
         "ae:4": MarkerStyle("h", "#8B1E00", size=12),
         "ae:5": MarkerStyle("h", o["black"], size=12),
-        "stop": MarkerStyle("X", o["vermillion"], size=9),
     }
 
 
@@ -110,7 +166,7 @@ class Theme:
     cutoff: str = "#B00020"
     stop: str = "#B03A00"
     bars: dict[str, BarStyle] = field(default_factory=_bars)
-    markers: dict[str, MarkerStyle] = field(default_factory=_markers)
+    markers: dict[str, MarkerStyle] = field(default_factory=lambda: _legible_markers(_markers(), "#FFFFFF"))
     # Plain, located warnings about the theme (a house style's font that is not installed),
     # reported with each chart drawn with it.
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -150,11 +206,15 @@ def _recolour_markers(theme: Theme, edge: str, face_for_white: str) -> dict[str,
     """The default markers with black edges (and white fills) swapped for a dark background."""
     result = {}
     for key, style in _markers().items():
-        color = face_for_white if style.color.upper() == "#FFFFFF" else style.color
+        white = style.color.upper() == "#FFFFFF"
+        color = face_for_white if white else style.color
         if not style.filled and style.color.upper() == "#333333":
             color = edge  # a hollow dark-grey outline would vanish on a dark background
+        elif style.filled and not white and contrast(color, theme.background) < 1.6:
+            # A near-black fill (surgery, grade 5) would read as hollow on a dark background.
+            color = "#D9D9D9"
         result[key] = replace(style, edge=edge if style.edge == "#000000" else style.edge, color=color)
-    return result
+    return _legible_markers(result, theme.background)
 
 
 DARK = Theme(
@@ -170,6 +230,9 @@ DARK = Theme(
 DARK = replace(DARK, markers=_recolour_markers(DARK, edge="#F2F2F2", face_for_white="#1B1E23"))
 
 
+PRINT_AE_HATCH = "++"
+
+
 def _print_bars() -> dict[str, BarStyle]:
     # Grey levels and hatching carry the category when the page is printed in black.
     grey = {
@@ -179,11 +242,14 @@ def _print_bars() -> dict[str, BarStyle]:
         "immunotherapy": "#5A5A5A",
         "hormonal": "#E6E6E6",
         "other": "#FFFFFF",
-        "adverse_event": "#FFFFFF",
+        "adverse_event": "#D9D9D9",
     }
+    # Without colour, radiotherapy and adverse events (often side by side in time) must not
+    # differ by hatch direction alone: adverse events get a square grid on a grey fill.
+    hatches = {**_HATCHES, "adverse_event": PRINT_AE_HATCH}
     return {
         name: BarStyle(
-            colour, hatch=_HATCHES[name], text_on_bar="#FFFFFF" if colour == "#5A5A5A" else "#000000"
+            colour, hatch=hatches[name], text_on_bar="#FFFFFF" if colour == "#5A5A5A" else "#000000"
         )
         for name, colour in grey.items()
     }
@@ -194,14 +260,19 @@ def _print_markers() -> dict[str, MarkerStyle]:
         "#E69F00": "#8C8C8C",
         "#56B4E9": "#C8C8C8",
         "#009E73": "#4D4D4D",
-        "#F0E442": "#E6E6E6",
+        "#F0E442": "#C4C4C4",  # pale enough for yellow, dark enough that SD never looks hollow
         "#0072B2": "#333333",
         "#D55E00": "#000000",
         "#CC79A7": "#B0B0B0",
         "#999999": "#999999",
         "#8B1E00": "#1A1A1A",
     }
-    return {k: replace(m, color=grey.get(m.color.upper(), m.color)) for k, m in _markers().items()}
+    markers = {k: replace(m, color=grey.get(m.color.upper(), m.color)) for k, m in _markers().items()}
+    # Adverse-event grades as an even ramp of greys: mapped colour by colour, grades 3 to 5
+    # all came out near black.
+    for grade, colour in enumerate(("#FFFFFF", "#CCCCCC", "#999999", "#666666", "#333333", "#000000")):
+        markers[f"ae:{grade}"] = replace(markers[f"ae:{grade}"], color=colour)
+    return _legible_markers(markers, "#FFFFFF")
 
 
 PRINT = Theme(

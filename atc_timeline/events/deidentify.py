@@ -94,6 +94,7 @@ def deidentify_context(context: CaseContext, original: Case) -> CaseContext:
         death_text=death,
         time_zero_label=label,
         time_zero_period="",  # "2016": a calendar date
+        metastases=tuple((m[0], m[1], m[2], _relative(pd.Timestamp(m[1]), zero)) for m in context.metastases),
     )
 
 
@@ -160,4 +161,5 @@ def shown_titles_only(layout: TimelineLayout) -> TimelineLayout:
         bars=tuple(dataclasses.replace(bar, title=shown(bar.event_id)) for bar in layout.bars),
         phases=tuple(dataclasses.replace(bar, title=shown(bar.event_id)) for bar in layout.phases),
         markers=tuple(dataclasses.replace(m, title=shown(m.event_id)) for m in layout.markers),
+        metastases=tuple(dataclasses.replace(m, title=m.text) for m in layout.metastases),
     )

@@ -90,6 +90,8 @@ class CaseContext:
     time_zero_period: str = ""  # the period an imprecise time zero names, e.g. "2016"
     death_lo: dt.date | None = None
     death_hi: dt.date | None = None
+    # Metastases with a date: (site, first day, last day, the date as shown), in file order.
+    metastases: tuple[tuple[str, dt.date, dt.date, str], ...] = ()
 
 
 def _ts(day: dt.date) -> pd.Timestamp:
@@ -281,6 +283,9 @@ def case_context(case: Case, events: pd.DataFrame) -> CaseContext:
         time_zero_period=written.plain() if written is not None and not written.exact else "",
         death_lo=death.bounds()[0] if death else None,
         death_hi=death.bounds()[1] if death else None,
+        metastases=tuple(
+            (m.site, *m.date.bounds(), m.date.display()) for m in case.diagnosis.metastases if m.date
+        ),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from atc_timeline.layout.bars import Placing
+from atc_timeline.layout.doses import shade_phases
 from atc_timeline.layout.frame import MARGIN, Chart, Frame
 from atc_timeline.layout.lane_names import lane_names, name_label
 from atc_timeline.layout.lanes import LanePlacer, LanePlan, squeeze
+from atc_timeline.layout.metastases import Strip, plan_strip, strip_layout
 from atc_timeline.layout.model import UNIT_DAYS, Box, Label, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.records import day_number
 from atc_timeline.layout.rules import RULE_PAD, crosses
@@ -31,6 +33,7 @@ class Fit:
     band: float  # top band inside the axes for cut-off and time-zero labels
     plans: list[LanePlan]
     available: float  # height for the lanes
+    strip: Strip | None = None  # dated metastases under the lanes, as the attempt planned them
 
     def shown(self) -> int:
         """How many point labels this layout would show."""
@@ -48,14 +51,16 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
 
     placer = LanePlacer(Placing(f.g, s, measure, axes_bottom), scale, chart.prep.phases, f.line)
     names = f.lane_names or lane_names(chart.context.lanes, options.width, MARGIN, s, measure)
-    y_top = available
+    strip = fit.strip or plan_strip(context.metastases, f.g, s, measure)
+    y_top = available + strip.height
     for plan in plans:
         lane_h = max((plan.height - plan.top) * scale + plan.top, plan.least) + extra
         y0 = y_top - lane_h
         name = name_label(names, plan.name, axes_bottom + y_top, lane_h, f.left, measure)
         placer.lane(plan, y_top, lane_h, name)
         y_top = y0
-    labels = placer.labels + _band_labels(chart, fit)
+    metastases, metastasis_labels = strip_layout(strip, f.g, axes_bottom)
+    labels = placer.labels + _band_labels(chart, fit) + metastasis_labels
     return TimelineLayout(
         width=options.width,
         height=options.height,
@@ -81,7 +86,7 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         unit_days=UNIT_DAYS[options.unit],
         lanes=tuple(placer.lanes),
         bars=tuple(placer.bars),
-        phases=tuple(placer.phases),
+        phases=shade_phases(placer.phases, chart.prep.phases),
         markers=tuple(placer.markers),
         labels=tuple(labels),
         leaders=tuple(placer.leaders),
@@ -96,6 +101,7 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         death_x=day_number(context.death_date) if context.death_date else None,
         death_lo=day_number(context.death_lo) if context.death_lo else 0.0,
         death_hi=day_number(context.death_hi) if context.death_hi else 0.0,
+        metastases=metastases,
     )
 
 

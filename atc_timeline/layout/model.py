@@ -12,6 +12,7 @@ ARROW_LENGTH = 0.3
 # Why: below about 5 pt at the printed size, text stops being readable: no text of a chart is
 # drawn smaller, whatever a crowded layout shrinks.
 MIN_TEXT_POINTS = 5.0
+STOP_MARK = "\u2715"  # before a stop reason on the chart, and as its legend symbol
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Bar:
     end_qualifier: str = ""
     within_period: bool = False  # start and end in one imprecise period: drawn as a range
     after_cutoff: bool = False  # the part after the data cut-off is marked
+    level: float = 1.0  # a dose phase's share of its drug's colour, by dose rank (1: the highest)
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ class TimelineLayout:
     death_x: float | None = None
     death_lo: float = 0.0
     death_hi: float = 0.0
+    metastases: tuple[MetastasisMark, ...] = ()  # dated metastases along the plot's bottom
 
     @property
     def complete(self) -> bool:
@@ -256,3 +259,15 @@ class TimelineLayout:
         """Figure inches for a day number."""
         x0, x1 = self.xlim
         return self.axes.x0 + (x - x0) / (x1 - x0) * (self.axes.x1 - self.axes.x0)
+
+
+@dataclass(frozen=True)
+class MetastasisMark:
+    """A dated metastasis on the time axis: a tick (or a range, lo to hi days) up from the plot's bottom."""
+
+    lo: float
+    hi: float
+    top: float  # plot inches
+    exact: bool
+    text: str  # its label as drawn ("" when no label fits)
+    title: str  # every site found then, with the date (SVG <title>)

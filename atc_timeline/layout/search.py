@@ -10,6 +10,7 @@ import pandas as pd
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.build import Fit, build
 from atc_timeline.layout.frame import MARGIN, Chart, Prepared, bold_of
+from atc_timeline.layout.metastases import plan_strip
 from atc_timeline.layout.model import MIN_TEXT_POINTS, Box, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import Measure
 
@@ -62,16 +63,18 @@ class Layouter:
         # its SVG <title> still carry the finding).
         # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
         # Slimmer bars come before smaller text: text size is what a slide audience loses first.
-        for level in range(3):
-            for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
-                for geometry in (1.0, 0.82, 0.68):
-                    for max_tiers in (8, 6, 4, 3, 2):
-                        s = shrunk(base, factor, geometry)
-                        fit = _attempt(chart, options, s, max_tiers, False, level=level)
-                        if isinstance(fit, Fit):
-                            return build(chart, fit)
-                        if fit == "labels":
-                            break  # fewer tiers cannot place labels that more tiers could not
+        # Marks of dated metastases under the lanes, unless they would cost the chart its fit.
+        for strips in (True, False) if chart.context.metastases else (False,):
+            for level in range(3):
+                for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
+                    for geometry in (1.0, 0.82, 0.68):
+                        for max_tiers in (8, 6, 4, 3, 2):
+                            s = shrunk(base, factor, geometry)
+                            fit = _attempt(chart, options, s, max_tiers, False, level=level, strips=strips)
+                            if isinstance(fit, Fit):
+                                return build(chart, fit)
+                            if fit == "labels":
+                                break  # fewer tiers cannot place labels that more tiers could not
         # Too dense for every label: give point lanes the tiers the height allows and keep the
         # size that labels the most events (the marker and its SVG <title> carry the rest).
         best: tuple[int, Fit] | None = None
@@ -116,6 +119,7 @@ def _attempt(
     allow_empty: bool,
     force: bool = False,
     level: int | None = None,
+    strips: bool = False,
 ) -> Fit | str:
     """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
     f = chart.frame(options, s)
@@ -136,7 +140,11 @@ def _attempt(
     axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
 
-    available = axes_h - band
+    # Dated metastases at the bottom, their rows of labels shrinking with the point labels'
+    # tiers; none where lanes are squeezed, or where the chart fits only without them.
+    rows = -1 if force or not (strips or allow_empty) else 2 if max_tiers >= 6 else 1
+    strip = plan_strip(chart.context.metastases, f.g, s, chart.measure, rows)
+    available = axes_h - band - strip.height
     lane_names = chart.context.lanes
     if allow_empty:
         # Tiers for point labels come out of whatever height the bars leave free.
@@ -156,6 +164,7 @@ def _attempt(
     needed = sum(p.height for p in plans)
     if needed > available and not force:
         return "height"
-    return Fit(
+    fit = Fit(
         options, s, f, force, title_y, subtitle_y, footnote_y, legend_y, axes, axes_h, band, plans, available
     )
+    return replace(fit, strip=strip)

@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from atc_timeline.draw.figure import draw_timeline
-from atc_timeline.draw.shapes import phase_color
+from atc_timeline.draw.shapes import phase_fill
 from atc_timeline.draw.themes import LIGHT
 from atc_timeline.options import ChartOptions
 from atc_timeline.pipeline import figure_for_case, layout_case, render_case
@@ -76,7 +76,7 @@ def test_ongoing_drug_gets_an_arrow_head_as_long_as_layout_reserved():
     assert _triangles(_by_gid(fig, "event-exact")) == [], "a drug that ended has no head"
 
 
-def test_dose_phases_drawn_by_their_number():
+def test_dose_phases_drawn_by_their_dose():
     layout = layout_case(load_case_text(FOUNDING.read_text()), ChartOptions(dpi=50))
     fig = draw_timeline(layout, LIGHT, dpi=50)
     phases = {p.event_id: p for p in layout.phases}
@@ -84,10 +84,12 @@ def test_dose_phases_drawn_by_their_number():
     assert (first.phase, second.phase) == (1, 2)
     assert first.parent_id == second.parent_id == "nivolumab"
     shown_by_bar = _by_gid(fig, "event-nivolumab--phase-1")
-    assert isinstance(shown_by_bar, Rectangle), "phase 1 is the bar's own colour: an empty box keeps its id"
+    # 240 mg every 2 weeks is the higher dose: the bar's own colour, an empty box keeps its id.
+    assert first.level == 1.0 > second.level
+    assert isinstance(shown_by_bar, Rectangle), "the highest dose is the bar's own colour"
     assert not shown_by_bar.get_fill()
     shade = _by_gid(fig, "event-nivolumab--phase-2").get_facecolors()[0][:3]
-    expected = to_rgb(phase_color(LIGHT.bar(second.category).color, 2))
+    expected = to_rgb(phase_fill(second, LIGHT))
     assert tuple(round(float(c), 3) for c in shade) == tuple(round(c, 3) for c in expected)
 
 

@@ -70,7 +70,7 @@ class LaneContent:
         """
         rows = pack_bars(records, phased, scale, s, measure)
         points = group_points([r for r in records if not r.is_interval], scale)
-        labels = PointLabels(points, scale, s, measure)
+        labels = PointLabels.shared(points, scale, s, measure)
         return LaneContent(name, rows, points, labels, line_height(s, measure), band, span, scale)
 
     def _meets_name(self, rows: list[list[BarSpec]], placed: list[Placed], s: Sizes) -> bool:

@@ -32,7 +32,6 @@ def test_each_part_can_be_left_off_and_the_plot_takes_the_room(case) -> None:
         case, ChartOptions.for_size("journal-2col", title="", show_subtitle=False, show_source=False)
     )
     assert (bare.title, bare.subtitle, bare.footnote) == ("", "", "")
-
     def tall(box):
         return box.y1 - box.y0
 
@@ -55,22 +54,9 @@ def test_nothing_of_a_left_off_part_is_drawn(case) -> None:
 def test_the_command_line_flags(tmp_path) -> None:
     out = tmp_path / "bare.svg"
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "atc_timeline",
-            "render",
-            str(FOUNDING),
-            "-o",
-            str(out),
-            "--title",
-            "",
-            "--no-subtitle",
-            "--no-source",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-m", "atc_timeline", "render", str(FOUNDING), "-o", str(out),
+         "--title", "", "--no-subtitle", "--no-source"],
+        capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr
     svg = out.read_text("utf-8")

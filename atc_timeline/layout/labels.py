@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from atc_timeline.layout.geometry import Quad, Scale, box_cut, leader_blocked, row_clash, segments_cross
+from atc_timeline.layout.dodge import MARKER_SIZE, ROW_GAP, row_offset
+from atc_timeline.layout.geometry import (
+    Quad,
+    Scale,
+    box_cut,
+    leader_blocked,
+    row_clash,
+    segment_hits_box,
+    segments_cross,
+)
 from atc_timeline.layout.model import Sizes
 from atc_timeline.layout.records import EventRecord
 from atc_timeline.layout.text import Measure, fit_lines, line_height, truncate, wrap_lines
@@ -43,12 +52,17 @@ class PointGroup:
         return self.records[0]
 
 
-def group_points(records: list[EventRecord], scale: Scale) -> list[PointGroup]:
-    """Point events of one lane, with near-coincident ones merged under one label."""
+def group_points(records: list[EventRecord], scale: Scale, marker: float = 1.0) -> list[PointGroup]:
+    """Point events of one lane, with near-coincident ones merged under one label.
+
+    Markers that would touch always share a label: each label then has markers of its own
+    to point at, never one half hidden under a neighbour's.
+    """
+    gap = max(GROUP_GAP, MARKER_SIZE * marker + ROW_GAP)
     ordered = sorted(records, key=lambda r: (r.mid, r.order))
     groups: list[list[EventRecord]] = []
     for record in ordered:
-        if groups and scale.inch(record.mid) - scale.inch(groups[-1][-1].mid) < GROUP_GAP:
+        if groups and scale.inch(record.mid) - scale.inch(groups[-1][-1].mid) < gap:
             groups[-1].append(record)
         else:
             groups.append([record])
@@ -65,6 +79,19 @@ def group_points(records: list[EventRecord], scale: Scale) -> list[PointGroup]:
         x_day = sum(r.mid for r in group) / len(group)
         points.append(PointGroup(tuple(group), combined, x_day))
     return points
+
+
+def foot_marker(point: PointGroup, levels: Mapping[str, int], scale: Scale) -> EventRecord:
+    """The member of a group its label's leader starts from: the highest, then the nearest the middle."""
+    middle = scale.inch(point.x_day)
+    return min(
+        point.records, key=lambda r: (-levels.get(r.event_id, 0), abs(scale.inch(r.mid) - middle), r.order)
+    )
+
+
+def marker_row(levels: Mapping[str, int], marker: float) -> float:
+    """Height of a lane's row of point markers, inches: the same whatever rows the markers take."""
+    return MARKER_ROW * marker
 
 
 def leader_end(x: float, x0: float, x1: float) -> float:
@@ -116,35 +143,79 @@ class PointLabels:
     gap = 0.08  # between neighbouring labels, inches
 
     @staticmethod
-    def shared(points: list[PointGroup], scale: Scale, s: Sizes, measure: Measure) -> PointLabels:
+    def shared(
+        points: list[PointGroup], scale: Scale, s: Sizes, measure: Measure, levels: Mapping[str, int]
+    ) -> PointLabels:
         """The PointLabels of these points at this text size, made once while recently used.
 
         Why: the layout search tries each text size with several bar spacings, and the labels
         of a lane, their text and room across, do not depend on bar spacing.
         """
         key = (
-            tuple((r.event_id, r.mid, r.order, p.texts) for p in points for r in p.records),
+            tuple(
+                (r.event_id, r.mid, r.order, levels.get(r.event_id, 0), p.texts)
+                for p in points
+                for r in p.records
+            ),
             scale,
             s.label,
             s.label_wrap,
             s.marker,
             measure,
         )
-        found = _SHARED.pop(key, None) or PointLabels(points, scale, s, measure)
+        found = _SHARED.pop(key, None) or PointLabels(points, scale, s, measure, levels)
         _SHARED[key] = found  # most recently used last
         while len(_SHARED) > 64:
             del _SHARED[next(iter(_SHARED))]
         return found
 
-    def __init__(self, points: list[PointGroup], scale: Scale, s: Sizes, measure: Measure) -> None:
+    def __init__(
+        self,
+        points: list[PointGroup],
+        scale: Scale,
+        s: Sizes,
+        measure: Measure,
+        levels: Mapping[str, int] | None = None,
+    ) -> None:
         self.measure, self.size, self.wrap = measure, s.label, s.label_wrap
         self.left, self.right = scale.left, scale.right
         self.line = line_height(s, measure)
+        levels = levels or {}
+        self.order = sorted(range(len(points)), key=lambda i: (points[i].x_day, points[i].first.order))
+        # A label hangs from the top marker of its group: the leader rises from that marker
+        # and so passes through none of its group.
+        feet = [foot_marker(points[i], levels, scale) for i in self.order]
+        self.xs = [scale.inch(record.mid) for record in feet]
         # Where leaders start, in tiers below the lowest label tier: the search tests the
         # leaders that are drawn (at full lane height; a squeezed layout may crowd).
-        self.foot = -(MARKER_ROW * s.marker / 2 + MARKER_GAP - LEADER_FOOT * s.marker) / self.line
-        self.order = sorted(range(len(points)), key=lambda i: (points[i].x_day, points[i].first.order))
-        self.xs = [scale.inch(points[i].x_day) for i in self.order]
+        row = marker_row(levels, s.marker)
+        # Every marker of the lane as a box in these units (x sorted), with its label's index:
+        # a leader may not run through another group's marker, where it would seem to point.
+        half = MARKER_SIZE * s.marker / 2
+        boxes = []
+        for index, i in enumerate(self.order):
+            for r in points[i].records:
+                x = scale.inch(r.mid)
+                centre = -(row - MARKER_ROW * s.marker / 2 - row_offset(levels.get(r.event_id, 0)) * s.marker)
+                centre = (centre - MARKER_GAP) / self.line
+                boxes.append(
+                    (x - half, centre - half / self.line, x + half, centre + half / self.line, index)
+                )
+        boxes.sort()
+        self._marks = boxes
+        self._mark_x = [b[0] for b in boxes]
+        self._half = half
+        self.feet = [
+            -(
+                row
+                - MARKER_ROW * s.marker / 2
+                - row_offset(levels.get(r.event_id, 0)) * s.marker
+                + MARKER_GAP
+                - LEADER_FOOT * s.marker
+            )
+            / self.line
+            for r in feet
+        ]
         self.free = free_stretches([points[i] for i in self.order], scale)
         self.variants: list[list[str]] = []
         # Per label, the variant each start level begins at: full text, shortened, short form.
@@ -344,7 +415,7 @@ class PointLabels:
             row.append((pad0, pad1))
         if tier > 0 or not bx0 <= x <= bx1:
             lx = leader_end(x, bx0, bx1)
-            board.leaders.append(((x, self.foot, lx, float(tier)), min(x, lx), max(x, lx)))
+            board.leaders.append(((x, self.feet[index], lx, float(tier)), min(x, lx), max(x, lx)))
 
     def _fit(self, index: int, level: int, board: _Board, backwards: bool) -> Placed | None:
         """Label `index` showing variant `level` in its best free spot on the board; None if none is free."""
@@ -357,10 +428,9 @@ class PointLabels:
         for tier in range(max_tiers - span + 1):
             for spot in near if tier == 0 else self.anywhere(index, level):
                 _, _, pad0, pad1, lx, under, after, reach, before = spot
-                if tier == 0 and after + before:
-                    # Right over another point's markers, a label reads as theirs.
-                    continue
-                covered = before if backwards else after  # the markers still to label
+                # The markers a label covers: those still to label must climb around it; and
+                # right over other points' markers, a label reads as theirs.
+                covered = after + before
                 needs_leader = tier > 0 or not under
                 if not needs_leader:
                     reach = 0.0
@@ -370,8 +440,10 @@ class PointLabels:
                 if row_clash(rows, tier, span, pad0, pad1):
                     continue
                 box = (pad0, tier + 0.02, pad1, tier + span - 0.02)
-                leader = (x, self.foot, lx, float(tier)) if needs_leader else None
-                if leader is not None and leader_blocked(leader, boxes[:tier]):
+                leader = (x, self.feet[index], lx, float(tier)) if needs_leader else None
+                if leader is not None and (
+                    leader_blocked(leader, boxes[:tier]) or self._through_marker(index, leader)
+                ):
                     continue
                 if box_cut(box, leaders, tier):
                     continue
@@ -384,6 +456,15 @@ class PointLabels:
             return None
         _, _, tier, spot = best
         return Placed(text, tier, spot.bx0, spot.bx1)
+
+    def _through_marker(self, index: int, leader: Quad) -> bool:
+        """True when a leader of label `index` runs through a marker of another label's group."""
+        lo, hi = min(leader[0], leader[2]), max(leader[0], leader[2])
+        start = bisect_left(self._mark_x, lo - 2 * self._half)
+        for box in self._marks[start : bisect_right(self._mark_x, hi)]:
+            if box[4] != index and segment_hits_box(leader, box[:4]):
+                return True
+        return False
 
 
 class _Board:
@@ -438,13 +519,18 @@ def label_variants(
     whole.append("\n".join(by_wrap) if len(by_wrap) <= 3 else "")
     complete = [v for v in whole if v and max(measure(v, s.label)[0], 0.0) <= max(widest, roomy)]
     cut = [fit_lines(by_wrap, wrap, s.label, measure, 2), truncate(full, roomy, s.label, measure)]
-    short = [t for t in texts[1:] if measure(t, s.label)[0] <= wrap]
+    cut.append(truncate(full, wrap * 0.6, s.label, measure))
+    # Short forms whole if they fit, else cut at a word (never to a stub).
+    short = [
+        t if measure(t, s.label)[0] <= wrap else truncate(t, wrap * 0.6, s.label, measure) for t in texts[1:]
+    ]
     variants: list[str] = []
     starts = []
-    for kind in (complete, cut, short):
+    # Level 1 starts at the one-line shortened text (the two-line one comes before it).
+    for kind in (complete, cut[:1], cut[1:], short):
         starts.append(len(variants))
         variants.extend(v for v in kind if v and v not in variants)
     if not variants:
         return [""], (0, 0, 0)  # nothing fits: the marker and its SVG <title> carry the text
     last = len(variants) - 1
-    return variants, (min(starts[0], last), min(starts[1], last), min(starts[2], last))
+    return variants, (0, min(starts[2], last), min(starts[3], last))

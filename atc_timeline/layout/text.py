@@ -60,7 +60,7 @@ def fit_lines(lines: list[str], width: float, size: float, measure: Measure, max
 def truncate(text: str, width: float, size: float, measure: Measure) -> str:
     """Cut `text` at a word boundary to fit `width` inches, ending in an ellipsis.
 
-    '' when not even its first whole word (and at least MIN_STUB letters) fits: a stub
+    '' when not even its first two words (or one long word, at least MIN_STUB letters) fit: a stub
     such as "C…" or "14…" tells a reader nothing, and the full text lives in the
     SVG <title> anyway.
     """
@@ -79,8 +79,10 @@ def truncate(text: str, width: float, size: float, measure: Measure) -> str:
     return _trimmed(text[: cuts[lo - 1]]) + ELLIPSIS
 
 
-# The least a shortened text keeps, in letters (an ideograph counts two): "14 mg…", not "14…".
+# The least a shortened text keeps, in letters (an ideograph counts two): "14 mg…", not "14…";
+# and two words, unless the first is a long one ("Pneumonitis…", not "Total…").
 MIN_STUB = 4
+LONG_WORD = 8
 _WORD_END = re.compile(r"(\S+)(?=\s|$)")
 # Trailing marks that read badly before an ellipsis ("resected;…").
 _TRAILING = " \t\n,;:·+/&-–—("
@@ -118,19 +120,28 @@ def _cuts(text: str) -> list[int]:
     """Where `text` may be cut (prefix lengths at word ends), keeping at least MIN_STUB letters."""
     cuts = []
     letters = 0
+    words = 0
     if text.isascii():
         for match in _WORD_END.finditer(text):
             letters += len(match.group(1))
-            if letters >= MIN_STUB:
+            words += 1
+            if _enough(letters, words):
                 cuts.append(match.end())
         return cuts
     for i, char in enumerate(text):
         if not char.isspace():
             letters += 2 if _is_ideograph(char) else 1
         end = i + 1 == len(text) or text[i + 1].isspace() or _is_ideograph(char) or _is_ideograph(text[i + 1])
-        if end and not char.isspace() and letters >= MIN_STUB:
-            cuts.append(i + 1)
+        if end and not char.isspace():
+            words += 1
+            if _enough(letters, words):
+                cuts.append(i + 1)
     return cuts
+
+
+def _enough(letters: int, words: int) -> bool:
+    """True when a shortened text keeps enough to say something: "Total…" does not, "Pneumonitis…" does."""
+    return letters >= MIN_STUB and (words >= 2 or letters >= LONG_WORD)
 
 
 def _trimmed(text: str) -> str:

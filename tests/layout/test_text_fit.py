@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atc_timeline.layout.text import ELLIPSIS, MIN_STUB, truncate, wrap_lines, wrap_text
+from atc_timeline.layout.text import ELLIPSIS, LONG_WORD, MIN_STUB, truncate, wrap_lines, wrap_text
 
 
 def measure(text, size):  # 0.1 in per character, 0.2 in per line
@@ -16,8 +16,9 @@ def measure(text, size):  # 0.1 in per character, 0.2 in per line
 def test_truncate_cuts_at_a_word_and_drops_joining_marks():
     text = "Thyroidectomy: Tumour resected; disease progression"
     assert truncate(text, 3.3, 10, measure) == "Thyroidectomy: Tumour resected" + ELLIPSIS
-    assert truncate(text, 1.6, 10, measure) == "Thyroidectomy" + ELLIPSIS
+    assert truncate(text, 1.6, 10, measure) == "Thyroidectomy" + ELLIPSIS  # one long word
     assert truncate(text, 1.2, 10, measure) == ""  # not even the first word
+    assert truncate("Total thyroidectomy + neck dissection", 1.0, 10, measure) == ""  # not "Total…"
 
 
 def test_truncate_refuses_stubs_of_short_first_words():
@@ -53,7 +54,9 @@ def test_truncate_keeps_whole_words_and_fits(words, width):
     assert measure(cut, 10)[0] <= width
     kept = cut.removesuffix(ELLIPSIS).split()
     assert kept == words[: len(kept)], "cut inside a word"
-    assert sum(len(w) for w in kept) >= min(MIN_STUB, sum(len(w) for w in words))
+    letters = sum(len(w) for w in kept)
+    assert letters >= MIN_STUB
+    assert len(kept) >= 2 or letters >= LONG_WORD, "a stub of one short word"
 
 
 @given(WORDS, st.floats(0.5, 3.0), st.integers(1, 4))

@@ -43,7 +43,7 @@ class PointGroup:
     """Point events of one lane close enough to share a label, and that label's candidates."""
 
     records: tuple[EventRecord, ...]  # by date, then file order
-    texts: tuple[str, ...]  # label candidates, from most to least informative
+    texts: tuple[str, ...]  # label candidates, from most to least informative (a cluster: its count last)
     x_day: float  # where the label is anchored: the mean of the members' dates
 
     @property
@@ -69,12 +69,16 @@ def group_points(records: list[EventRecord], scale: Scale, marker: float = 1.0) 
     points = []
     for group in groups:
         texts = [r.point_texts() for r in group]
-        combined = texts[0]
+        combined: tuple[str, ...] = texts[0]
         if len(group) > 1:
+            # The last resort of a cluster is its count, which a reader can check against the
+            # markers; its members' texts live in their SVG <title>s.
+            noun = "scans" if all(r.kind == "imaging" for r in group) else "events"
             combined = (
                 "; ".join(t[0] for t in texts),
                 ", ".join(dict.fromkeys(t[1] for t in texts)),
                 ", ".join(dict.fromkeys(t[-1] for t in texts)),
+                f"{len(group)} {noun}",
             )
         x_day = sum(r.mid for r in group) / len(group)
         points.append(PointGroup(tuple(group), combined, x_day))
@@ -245,6 +249,17 @@ class PointLabels:
             if reached <= max_tiers <= cap:
                 return found
         result, reached = self.place(max_tiers, start)
+        # Why: greedy rounds are not monotone in the tiers they may use; with many tiers, early
+        # labels climb high and their leaders fence a neighbour out, which fewer tiers avoid.
+        # Only for a label or two: where many find no room, fewer tiers will not make it.
+        for cap in (c for c in (4, 3, 2) if c < max_tiers):
+            missing = sum(1 for r in result if not r.text)
+            if not missing or missing > max(1, len(result) // 10):
+                break
+            fewer, fewer_reached = self.place(cap, start)
+            reached = max(reached, fewer_reached)
+            if sum(1 for r in fewer if r.text) > sum(1 for r in result if r.text):
+                result = fewer
         placed = [Placed("", 0, 0.0, 0.0)] * len(result)
         used = shown = 0
         for index, found_at in zip(self.order, result, strict=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from atc_timeline.layout.geometry import (
 )
 from atc_timeline.layout.model import Sizes
 from atc_timeline.layout.records import EventRecord
-from atc_timeline.layout.text import Measure, fit_lines, line_height, truncate, wrap_lines
+from atc_timeline.layout.text import ELLIPSIS, Measure, fit_lines, line_height, truncate, wrap_lines
 
 # A row of point markers; the largest marker is about 0.22 in across, so labels above the
 # row clear it whatever the text scale.
@@ -33,7 +32,7 @@ LEADER_FOOT = 0.1
 # "PET-CT, CT, MRI" than as four labels fighting for room.
 GROUP_GAP = 0.12
 # Tries at giving shortened labels a fuller text again, per placement.
-UPGRADE_TRIES = 40
+UPGRADE_TRIES = 16
 # Room kept between a label's free stretch and the neighbouring markers, inches.
 FREE_MARGIN = 0.12
 
@@ -207,6 +206,7 @@ class PointLabels:
                 )
         boxes.sort()
         self._marks = boxes
+        self._through: dict[tuple[int, float, float], bool] = {}
         self._mark_x = [b[0] for b in boxes]
         self._half = half
         self.feet = [
@@ -226,7 +226,9 @@ class PointLabels:
         self.starts: list[tuple[int, int, int]] = []
         for i, (lo, hi) in zip(self.order, self.free, strict=True):
             widest = self.right - self.left - 0.04
-            variants, starts = label_variants(points[i].texts, s, measure, hi - lo, widest)
+            variants, starts = label_variants(
+                points[i].texts, s, measure, hi - lo, widest, len(points[i].records)
+            )
             self.variants.append(variants)
             self.starts.append(starts)
         self._choices: dict[tuple[int, int], Choice] = {}
@@ -278,7 +280,7 @@ class PointLabels:
 
     def span(self, text: str) -> int:
         """Tiers a label text takes (one per line)."""
-        return max(1, math.ceil(self.measure(text, self.size)[1] / self.line - 0.05))
+        return 1 + text.count("\n") if text else 1
 
     def place(self, max_tiers: int, start: int) -> tuple[list[Placed], int]:
         """The best of several greedy rounds: where each label goes, and the top tier reached."""
@@ -474,6 +476,14 @@ class PointLabels:
 
     def _through_marker(self, index: int, leader: Quad) -> bool:
         """True when a leader of label `index` runs through a marker of another label's group."""
+        key = (index, leader[2], leader[3])  # a leader is its label's, to a given end
+        found = self._through.get(key)
+        if found is None:
+            found = self._through[key] = self._crosses_marker(index, leader)
+        return found
+
+    def _crosses_marker(self, index: int, leader: Quad) -> bool:
+        """_through_marker, worked out."""
         lo, hi = min(leader[0], leader[2]), max(leader[0], leader[2])
         start = bisect_left(self._mark_x, lo - 2 * self._half)
         for box in self._marks[start : bisect_right(self._mark_x, hi)]:
@@ -511,7 +521,7 @@ def free_stretches(points: Sequence[PointGroup], scale: Scale) -> list[tuple[flo
 
 
 def label_variants(
-    texts: Sequence[str], s: Sizes, measure: Measure, free: float = 0.0, widest: float = 0.0
+    texts: Sequence[str], s: Sizes, measure: Measure, free: float = 0.0, widest: float = 0.0, members: int = 1
 ) -> tuple[list[str], tuple[int, int, int]]:
     """A label's text variants, most informative first, and where each start level begins.
 
@@ -539,6 +549,9 @@ def label_variants(
     short = [
         t if measure(t, s.label)[0] <= wrap else truncate(t, wrap * 0.6, s.label, measure) for t in texts[1:]
     ]
+    # A cut that keeps no more than a short form says less than the short form itself; and a
+    # cluster's text cut short shows its first member only, as if it were the cluster's.
+    cut = [c for c in cut if c.removesuffix(ELLIPSIS) not in texts[1:] and members <= 2]
     variants: list[str] = []
     starts = []
     # Level 1 starts at the one-line shortened text (the two-line one comes before it).

@@ -61,7 +61,14 @@ def group_points(records: list[EventRecord], scale: Scale, marker: float = 1.0) 
     ordered = sorted(records, key=lambda r: (r.mid, r.order))
     groups: list[list[EventRecord]] = []
     for record in ordered:
-        if groups and scale.inch(record.mid) - scale.inch(groups[-1][-1].mid) < gap:
+        x = scale.inch(record.mid)
+        # Why a cap on a cluster's breadth: chained neighbour by neighbour, a year of monthly
+        # scans at a column's width would make one label for twenty markers.
+        if (
+            groups
+            and x - scale.inch(groups[-1][-1].mid) < gap
+            and x - scale.inch(groups[-1][0].mid) < 2 * gap
+        ):
             groups[-1].append(record)
         else:
             groups.append([record])
@@ -545,10 +552,12 @@ def label_variants(
     complete = [v for v in whole if v and max(measure(v, s.label)[0], 0.0) <= max(widest, roomy)]
     cut = [fit_lines(by_wrap, wrap, s.label, measure, 2), truncate(full, roomy, s.label, measure)]
     cut.append(truncate(full, wrap * 0.6, s.label, measure))
-    # Short forms whole if they fit, else cut at a word (never to a stub).
+    # Short forms whole if they fit, else cut at a word (a cluster's, whole or not at all).
     short = [
-        t if measure(t, s.label)[0] <= wrap else truncate(t, wrap * 0.6, s.label, measure) for t in texts[1:]
+        t if measure(t, s.label)[0] <= wrap or members > 2 else truncate(t, wrap * 0.6, s.label, measure)
+        for t in texts[1:]
     ]
+    short = [t for t in short if measure(t, s.label)[0] <= wrap]
     # A cut that keeps no more than a short form says less than the short form itself; and a
     # cluster's text cut short shows its first member only, as if it were the cluster's.
     cut = [c for c in cut if c.removesuffix(ELLIPSIS) not in texts[1:] and members <= 2]

@@ -318,10 +318,12 @@ class PointLabels:
                 break
             changed = False
             for i in failed:
-                # Step down the label that found no room and its neighbours; the pass below
+                # Step down the label that found no room, its neighbours, and any label spread
+                # over its marker (a wide one higher up fences its leader in); the pass below
                 # gives back fuller texts where that took more than needed.
-                for j, xj in enumerate(xs):
-                    if abs(xj - xs[i]) <= self.wrap and detail[j] < len(variants[j]) - 1:
+                for j, (xj, r) in enumerate(zip(xs, result, strict=True)):
+                    near = abs(xj - xs[i]) <= self.wrap or (r.text and r.x0 <= xs[i] <= r.x1)
+                    if near and detail[j] < len(variants[j]) - 1:
                         detail[j] += 1
                         changed = True
             if not changed:
@@ -330,6 +332,18 @@ class PointLabels:
         score, result, detail, backwards = best
         # Why: stepping down is for whole neighbourhoods, so some labels end up shorter than
         # the room left around them allows; give each a few tries at a fuller text again.
+        # Why: a label left out in the round chosen may still find room among the others as
+        # they ended up (the rounds stepped its neighbours down after it failed).
+        for i in range(len(detail)):
+            if not result[i].text:
+                board = self._board(result, i, max_tiers)
+                for level in range(self.starts[i][min(start, 2)], len(variants[i])):
+                    found = self._fit(i, level, board, False)
+                    if found is not None and found.text:
+                        result = [*result[:i], found, *result[i + 1 :]]
+                        detail = [*detail[:i], level, *detail[i + 1 :]]
+                        reached = max(reached, found.tier + self.span(found.text))
+                        break
         tries = UPGRADE_TRIES
         for i in sorted(range(len(detail)), key=lambda i: -detail[i]):
             levels = range(self.starts[i][min(start, 2)], detail[i]) if result[i].text else range(0)

@@ -33,6 +33,8 @@ LEADER_FOOT = 0.1
 GROUP_GAP = 0.12
 # Tries at giving shortened labels a fuller text again, per placement.
 UPGRADE_TRIES = 16
+# Labels left out of the greedy rounds given one more try, per placement.
+RESCUE_TRIES = 3
 # Room kept between a label's free stretch and the neighbouring markers, inches.
 FREE_MARGIN = 0.12
 
@@ -334,7 +336,8 @@ class PointLabels:
         # the room left around them allows; give each a few tries at a fuller text again.
         # Why: a label left out in the round chosen may still find room among the others as
         # they ended up (the rounds stepped its neighbours down after it failed).
-        for i in range(len(detail)):
+        # A few: where many failed, the lane is crowded past what another try can mend.
+        for i in [i for i, r in enumerate(result) if not r.text][:RESCUE_TRIES]:
             if not result[i].text:
                 board = self._board(result, i, max_tiers)
                 for level in range(self.starts[i][min(start, 2)], len(variants[i])):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from atc_timeline.layout.bars import BarSpec, Placing, bar_labels, bar_of, pack_bars, phase_label
+from atc_timeline.layout.dodge import dodge, row_offset
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.labels import (
     LEADER_FOOT,
@@ -14,8 +15,10 @@ from atc_timeline.layout.labels import (
     Placed,
     PointGroup,
     PointLabels,
+    foot_marker,
     group_points,
     leader_end,
+    marker_row,
 )
 from atc_timeline.layout.lane_names import clear_of
 from atc_timeline.layout.model import Bar, Box, Label, Lane, Leader, Marker, Sizes
@@ -37,6 +40,7 @@ class LanePlan:
     # squeezed, and in place of the top padding.
     top: float = 0.0
     least: float = 0.0  # never squeezed below this: the height of a name beside the content
+    levels: Mapping[str, int] = field(default_factory=dict)  # point event id -> its marker row
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class LaneContent:
     band: float = 0.0  # height of the lane's name when it sits atop the lane (0: in a column)
     span: tuple[float, float] | None = None  # the inches across that name takes
     scale: Scale | None = None
+    levels: Mapping[str, int] = field(default_factory=dict)  # point event id -> its marker row
 
     @staticmethod
     def of(
@@ -69,9 +74,11 @@ class LaneContent:
         `span` the inches across it takes.
         """
         rows = pack_bars(records, phased, scale, s, measure)
-        points = group_points([r for r in records if not r.is_interval], scale)
-        labels = PointLabels(points, scale, s, measure)
-        return LaneContent(name, rows, points, labels, line_height(s, measure), band, span, scale)
+        marks = [r for r in records if not r.is_interval]
+        points = group_points(marks, scale, s.marker)
+        levels = dodge(marks, scale, s.marker)
+        labels = PointLabels.shared(points, scale, s, measure, levels)
+        return LaneContent(name, rows, points, labels, line_height(s, measure), band, span, scale, levels)
 
     def _meets_name(self, rows: list[list[BarSpec]], placed: list[Placed], s: Sizes) -> bool:
         """True when a bar (in `rows`), marker or label of the lane comes under its name's span."""
@@ -99,8 +106,10 @@ class LaneContent:
         top = max(self.band, s.lane_pad) if meets else 0.0
         height = (top or s.lane_pad) + s.lane_pad + len(self.bar_rows) * row_h
         if self.points:
-            height += MARKER_ROW * s.marker + MARKER_GAP + tiers * self.line
-        return LanePlan(self.name, self.bar_rows, self.points, placed, tiers, height, top, self.band)
+            height += marker_row(self.levels, s.marker) + MARKER_GAP + tiers * self.line
+        return LanePlan(
+            self.name, self.bar_rows, self.points, placed, tiers, height, top, self.band, self.levels
+        )
 
 
 def squeeze(
@@ -187,12 +196,18 @@ class LanePlacer:
         self.labels.extend(bar_labels(spec, bar, self.p))
 
     def _points(self, plan: LanePlan, y: float) -> None:
-        """Markers in a row below `y`, their labels in the tiers between, leaders where displaced."""
+        """Markers in rows below `y`, their labels in the tiers between, leaders where displaced."""
         g, s, measure, scale = self.p.scale, self.p.s, self.p.measure, self.scale
-        # Labels rise in tiers above a marker row at the bottom of the points section.
+        # Labels rise in tiers above the marker rows at the bottom of the points section;
+        # markers that would touch sit in lifted rows.
         tier_h = self.line * scale
-        marker_y = y - plan.tiers * tier_h - MARKER_ROW * s.marker * scale / 2
-        marker_top = marker_y + MARKER_ROW * s.marker * scale / 2 + MARKER_GAP
+        row_bottom = y - plan.tiers * tier_h - marker_row(plan.levels, s.marker) * scale
+        marker_top = row_bottom + marker_row(plan.levels, s.marker) * scale + MARKER_GAP
+
+        def marker_y(record: EventRecord) -> float:
+            level = plan.levels.get(record.event_id, 0)
+            return row_bottom + (MARKER_ROW / 2 + row_offset(level)) * s.marker * scale
+
         for point, (text, tier, x_in, _) in zip(plan.points, plan.placed, strict=True):
             for m in point.records:
                 self.markers.append(
@@ -202,7 +217,7 @@ class LanePlacer:
                         m.marker_style(),
                         plan.name,
                         m.mid,
-                        marker_y,
+                        marker_y(m),
                         m.start_lo,
                         m.start_hi,
                         m.start_exact,
@@ -232,9 +247,11 @@ class LanePlacer:
                     full_text=full,
                 )
             )
-            mx = g.inch(point.x_day)
+            # The leader starts at the group's top marker, the one PointLabels planned it from.
+            foot_at = foot_marker(point, plan.levels, g)
+            mx = g.inch(foot_at.mid)
             if tier > 0 or not (x_in - 0.01 <= mx <= x_in + w + 0.01):
                 lx = leader_end(mx, x_in, x_in + w)
-                foot = marker_y + LEADER_FOOT * s.marker * scale
-                leader = Leader(event_id, point.x_day, foot, g.day(lx), y_bottom)
+                foot = marker_y(foot_at) + LEADER_FOOT * s.marker * scale
+                leader = Leader(event_id, foot_at.mid, foot, g.day(lx), y_bottom, marker_id=foot_at.event_id)
                 self.leaders.append(leader)

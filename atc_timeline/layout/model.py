@@ -170,6 +170,7 @@ class Leader:
     y0: float
     x1: float
     y1: float
+    marker_id: str = ""  # the event whose marker the leader starts at (one of its label's group)
 
 
 @dataclass(frozen=True)

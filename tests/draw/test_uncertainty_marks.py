@@ -67,10 +67,11 @@ def test_approximate_whiskers_are_dotted_and_the_others_solid(fixture_figure):
 def test_the_founding_case_marks_each_uncertain_date_once():
     fig = figure_for_case(load_case(FOUNDING), ChartOptions(dpi=50))
     marks = {g for g in _gids(fig) if g.startswith("uncertain-")}
-    # the report's inferred "?" dates; the two adverse events of "2019?" share one spot
+    # the report's inferred "?" dates; the two adverse events of "2019?" sit in rows of their
+    # own (markers on one spot are moved apart), each with its mark
     assert marks == {
         "uncertain-us-thyroid", "uncertain-ct-during-chemo", "uncertain-mri-brain-metastasis",
-        "uncertain-irae-gastrointestinal", "uncertain-start-rt-neck-metastases",
+        "uncertain-irae-gastrointestinal", "uncertain-irae-pneumonitis", "uncertain-start-rt-neck-metastases",
         "uncertain-end-rt-neck-metastases", "uncertain-start-rt-cerebellum",
         "uncertain-end-rt-cerebellum", "uncertain-start-nivolumab--phase-2",
     }  # fmt: skip

@@ -88,7 +88,9 @@ def test_wrap_and_truncate_respect_width():
     assert all(len(line) <= 12 for line in wrapped.split("\n"))
     assert wrapped.endswith(ELLIPSIS)
     assert L.truncate("short", 1.0, 10, measure) == "short"
-    assert L.truncate("a much longer text", 0.6, 10, measure) == "a mu" + ELLIPSIS
+    # Cut at a word, never to a stub shorter than a whole word (see test_text_fit.py).
+    assert L.truncate("a much longer text", 0.8, 10, measure) == "a much" + ELLIPSIS
+    assert L.truncate("a much longer text", 0.6, 10, measure) == ""
     assert L.truncate("abc", 0.05, 10, measure) == ""
 
 

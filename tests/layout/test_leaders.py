@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from atc_timeline.layout import Box, Label, TimelineLayout
+from atc_timeline.layout.dodge import MARKER_SIZE
 from atc_timeline.layout.labels import MARKER_ROW
 from atc_timeline.options import SIZE_PRESETS, ChartOptions
 from atc_timeline.pipeline import layout_case
@@ -32,10 +33,11 @@ def leader_problems(layout: TimelineLayout) -> list[str]:
     """What is wrong with the layout's leaders, as sentences ([] when nothing)."""
     problems = []
     points: dict[str, Label] = {label.event_id: label for label in layout.labels if label.role == "point"}
-    row = MARKER_ROW * layout.sizes.marker  # the band the markers sit in
+    row = MARKER_ROW * layout.sizes.marker  # how far above its marker's centre a leader may start
+    half = MARKER_SIZE * layout.sizes.marker / 2
     for leader in layout.leaders:
         label = points.get(leader.event_id)
-        own = [m for m in layout.markers if m.event_id == leader.event_id]
+        own = [m for m in layout.markers if m.event_id == leader.marker_id]
         if label is None or len(own) != 1:
             problems.append(f"{leader.event_id}: no point label or marker of its own")
             continue
@@ -43,10 +45,12 @@ def leader_problems(layout: TimelineLayout) -> list[str]:
         # Its group: the markers of that lane the label's full text describes.
         titles = set(label.full_text.split("\n"))
         group = [m for m in layout.markers if m.lane == marker.lane and m.title in titles]
-        if not min(m.x for m in group) - EPS <= leader.x0 <= max(m.x for m in group) + EPS:
-            problems.append(f"{leader.event_id}: starts at day {leader.x0}, away from its markers")
+        if marker not in group:
+            problems.append(f"{leader.event_id}: starts at {leader.marker_id}, not a marker its label names")
+        if abs(leader.x0 - marker.x) > EPS:
+            problems.append(f"{leader.event_id}: starts at day {leader.x0}, not at its marker ({marker.x})")
         if not 0 <= leader.y0 - marker.y <= row / 2:
-            problems.append(f"{leader.event_id}: starts {leader.y0 - marker.y:.3f} in from its marker row")
+            problems.append(f"{leader.event_id}: starts {leader.y0 - marker.y:.3f} in from its marker")
         x1 = layout.day_to_inch(leader.x1)
         if abs(leader.y1 - label.y) > EPS or not label.box.x0 - EPS <= x1 <= label.box.x1 + EPS:
             problems.append(f"{leader.event_id}: ends off its label's bottom edge")
@@ -54,6 +58,12 @@ def leader_problems(layout: TimelineLayout) -> list[str]:
         for other in layout.labels:
             if other is not label and _crosses(segment, other.box):
                 problems.append(f"{leader.event_id}: crosses the label {other.text!r}")
+        # Nor may it run through a marker of another group: it would seem to point there.
+        for m in layout.markers:
+            if m.lane == marker.lane and m not in group:
+                x, y = layout.day_to_inch(m.x), layout.axes.y0 + m.y
+                if _crosses(segment, Box(x - half, y - half, x + half, y + half)):
+                    problems.append(f"{leader.event_id}: runs through the marker of {m.event_id}")
     return problems
 
 
@@ -69,4 +79,13 @@ def test_repo_cases_leaders_join_label_and_marker_at_every_size(path, size):
 def test_generated_dense_cases_leaders_join_label_and_marker(case, size):
     layout = layout_case(case, ChartOptions.for_size(size))
     event("with leaders" if layout.leaders else "no leaders")  # see --hypothesis-show-statistics
+    assert leader_problems(layout) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dense_case(max_points=45, max_drugs=1), st.sampled_from(["journal-1col", "slide-16x9"]))
+def test_crowded_lanes_at_a_fixed_journal_height_keep_leaders_on_their_markers(case, size):
+    # The issue's setting: --size journal-1col --height 4.8, where lanes are squeezed.
+    layout = layout_case(case, ChartOptions.for_size(size, height=4.8))
+    event("with leaders" if layout.leaders else "no leaders")
     assert leader_problems(layout) == []

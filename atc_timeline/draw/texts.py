@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib as mpl
+from matplotlib.patheffects import Stroke
 
+from atc_timeline.draw.contrast import text_on
 from atc_timeline.draw.shapes import phase_fill
 from atc_timeline.draw.sheet import Plot, Sheet, plain_text
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import LINE_SPACING, Label, TimelineLayout
+
+# A halo's stroke width in font sizes: wide enough to clear the space between two words.
+HALO = 0.45
 
 
 def draw_labels(
@@ -21,8 +25,9 @@ def draw_labels(
         color = {"text": theme.text, "muted": theme.muted, "cutoff": theme.cutoff, "stop": theme.stop}.get(
             label.color_key, theme.text
         )
-        if label.color_key == "on_bar":
-            color = _text_on(_fill_under(label, layout, theme))
+        fill = _fill_under(label, layout, theme) if label.color_key == "on_bar" else ""
+        if fill:
+            color = text_on(fill, theme.text, theme.background)
         extra: dict[str, Any] = {}
         if label.role == "lane":
             # Lane names sit in the left margin, outside the plotting area.
@@ -32,13 +37,13 @@ def draw_labels(
             counts[base] = counts.get(base, 0) + 1
             target, gid = ax, base if counts[base] == 1 else f"{base}-{counts[base]}"
             extra["zorder"] = 5
-        if label.role == "stop":
+        if label.role == "stop" and label.box.x0 <= layout.day_to_inch(layout.cutoff_x) <= label.box.x1:
             # A stop reason may run across the cut-off line; a plate keeps it legible.
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.85, "lw": 0, "pad": 0.5}
-        if label.color_key == "on_bar" and _hatched_under(label, layout, theme):
-            # Hatching behind text hurts legibility; a soft plate keeps both visible.
-            extra["bbox"] = {"facecolor": theme.background, "alpha": 0.8, "lw": 0, "pad": 1.0}
-            color = theme.text
+        if fill:
+            # No plate on a bar: a pale box there reads as a break in treatment. A halo in
+            # the fill's own colour keeps hatching and fades off the letters instead.
+            _halo(target, label, fill)
         plain_text(
             target,
             label.x,
@@ -68,20 +73,27 @@ def _fill_under(label: Label, layout: TimelineLayout, theme: Theme) -> str:
     return theme.background
 
 
-def _hatched_under(label: Label, layout: TimelineLayout, theme: Theme) -> bool:
-    """True when the label sits on a hatched bar."""
-    return any(b.event_id == label.event_id and theme.bar(b.category).hatch for b in layout.bars)
+def _halo(target: Sheet, label: Label, fill: str) -> None:
+    """The label's letters stroked wide in `fill`, under the label, so nothing but fill touches them.
 
-
-def _text_on(fill: str) -> str:
-    """Black or white, whichever reads better on `fill` (WCAG relative luminance)."""
-
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b, _ = mpl.colors.to_rgba(fill)
-    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+    Why a second text, not a path effect on the label: matplotlib draws text with path effects
+    as outlines, and the label must stay real, searchable text in SVG and PDF. It has no gid,
+    so it is no label of its own.
+    """
+    plain_text(
+        target,
+        label.x,
+        label.y,
+        label.text,
+        ha=label.ha,
+        va=label.va,
+        fontsize=label.size,
+        color=fill,
+        weight=label.weight,
+        linespacing=LINE_SPACING,
+        zorder=4.9,
+        path_effects=[Stroke(linewidth=HALO * label.size, foreground=fill, joinstyle="round")],
+    )
 
 
 def draw_header_footer(overlay: Sheet, layout: TimelineLayout, theme: Theme) -> None:

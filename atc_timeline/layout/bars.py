@@ -1,29 +1,75 @@
-"""Bars of one lane: where each bar's text and stop reason go, rows packed, and their labels placed."""
+"""Bars of one lane: where each bar's text, stop reason and dose texts go, rows packed, labels placed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.model import Bar, Label, Sizes
 from atc_timeline.layout.records import EventRecord
-from atc_timeline.layout.text import Measure, text_box, truncate
+from atc_timeline.layout.text import ELLIPSIS, Measure, text_box
 
 _PAD = 0.06  # between a bar and a text beside it, inches
+_STOP_GAP = 0.1  # between a bar (or the text right of it) and its stop reason, inches
 _ROW_GAP = 0.08  # the least room between two bars sharing a row, inches
+_UNDER_GAP = 0.02  # between a bar's lower edge and the line of text under it, inches
+_EDGE = 0.02  # texts keep this far inside the plot's left and right edges, inches
+STOP_MARK = "\u2715"
+# What a text may not end on once cut: a dangling separator reads as if more were coming.
+_TRAILING = " \u00b7:;,/+-\u2013(&"
+_NUMBER = re.compile(r"^[(~<>\u2248\u2264\u2265]?\d[\d.,]*$")
+# What may follow a number as its unit: letters (mg, Gy, mg/m2, weeks, BID), %, or µ-prefixed.
+_UNIT = re.compile(r"^[(]?[%\u00b5\u03bcA-Za-z][A-Za-z0-9/\u00b2\u00b3%]*[)]?[,;]?$")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One text of a bar, placed relative to it: on it, beside it or on the line under it."""
+
+    role: str  # bar | stop | phase
+    text: str
+    x: float  # anchor, figure inches
+    ha: str  # left | center | right
+    w: float
+    h: float
+    event_id: str
+    full: str  # the whole text, for the SVG <title>
+    under: bool = False  # on the line under the bar (else centred on the bar)
+    on_bar: bool = False  # drawn over the bar's fill
+
+    @property
+    def x0(self) -> float:
+        """Left edge, figure inches."""
+        return {"left": self.x, "center": self.x - self.w / 2, "right": self.x - self.w}[self.ha]
+
+    @property
+    def x1(self) -> float:
+        """Right edge, figure inches."""
+        return self.x0 + self.w
 
 
 @dataclass(frozen=True)
 class BarSpec:
-    """A bar's text and stop reason, where they go, and the inches across it all takes."""
+    """A bar's texts and where they go, the inches across it all takes and the height its texts need."""
 
     record: EventRecord
     x0: float
     x1: float
-    text: str = ""
-    text_at: str = "inside"  # inside | right | left
-    stop: str = ""  # the stop reason as shown ('' for none)
+    pieces: tuple[Piece, ...] = ()
+    tall: float = 0.0  # the tallest text centred on the bar, inches
+    under: float = 0.0  # the height of the text under the bar, inches (0: none)
+
+    @property
+    def text(self) -> str:
+        """The bar's own text as shown ('' for none)."""
+        return next((p.text for p in self.pieces if p.role == "bar"), "")
+
+    @property
+    def stop(self) -> str:
+        """The stop reason as shown ('' for none)."""
+        return next((p.text for p in self.pieces if p.role == "stop"), "")
 
 
 @dataclass(frozen=True)
@@ -37,14 +83,19 @@ class Placing:
 
 
 def pack_bars(
-    records: list[EventRecord], phased: Collection[str], scale: Scale, s: Sizes, measure: Measure
+    records: list[EventRecord],
+    phased: Mapping[str, Sequence[EventRecord]],
+    scale: Scale,
+    s: Sizes,
+    measure: Measure,
+    lines: bool = True,
 ) -> list[list[BarSpec]]:
     """A lane's bars (not their phases) packed into rows, each bar in the first row it fits."""
     rows: list[list[BarSpec]] = []
     for record in records:
         if not record.is_interval or record.kind == "phase":
             continue
-        spec = bar_spec(record, record.event_id in phased, scale, s, measure)
+        spec = bar_spec(record, phased.get(record.event_id, ()), scale, s, measure, lines)
         for packed in rows:
             if all(spec.x1 + _ROW_GAP <= o.x0 or o.x1 + _ROW_GAP <= spec.x0 for o in packed):
                 packed.append(spec)
@@ -54,55 +105,374 @@ def pack_bars(
     return rows
 
 
-def bar_spec(record: EventRecord, has_phases: bool, g: Scale, s: Sizes, measure: Measure) -> BarSpec:
-    """Decide where a bar's text goes and how much room the bar takes horizontally."""
-    x0 = g.inch(record.start_lo)
-    x1 = g.inch(record.end_hi)
+def row_metrics(packed: Sequence[BarSpec], s: Sizes) -> tuple[float, float]:
+    """From a row's top, the inches down to its bars' centre line, and the row's whole height.
+
+    A text of two lines beside a bar can stand taller than the bar, and a text on the line
+    under a bar needs that line: the row grows by what its tallest texts need.
+    """
+    body = max([s.bar_height, *(spec.tall for spec in packed)])
+    under = max((spec.under for spec in packed), default=0.0)
+    under = under + _UNDER_GAP if under else 0.0
+    # The text under a bar starts below the bar, not below a taller text beside it.
+    under = max(under - (body - s.bar_height) / 2, 0.0)
+    return s.row_gap / 2 + body / 2, s.row_gap + body + under
+
+
+def word_cut(text: str, width: float, size: float, measure: Measure) -> str:
+    """The text cut after its last whole word that fits with an ellipsis; '' if no word fits.
+
+    Why whole words: "Arteriovenous thrombo…" and "C…" leave the reader guessing; a cut keeps
+    at least one word with a letter in it ("20…" says nothing, "20 mg…" does), and a
+    CJK character counts as a word.
+    """
+    if measure(text, size)[0] <= width:
+        return text
+    for end in reversed(_word_ends(text)):
+        head = text[:end].rstrip(_TRAILING)
+        if not any(c.isalpha() for c in head):
+            continue
+        cut = head + ELLIPSIS
+        if measure(cut, size)[0] <= width:
+            return cut
+    return ""
+
+
+def _word_ends(text: str) -> list[int]:
+    """Where a cut may fall in the text: before a space, and on either side of a CJK character."""
+    ends = []
+    for i in range(1, len(text)):
+        if text[i].isspace() and not text[i - 1].isspace():
+            before, after = text[:i].split(), text[i:].split()
+            if not (after and _UNIT.match(after[0]) and _NUMBER.search(before[-1])):
+                ends.append(i)  # never between a number and its unit
+        elif _cjk(text[i - 1]) or (_cjk(text[i]) and not text[i - 1].isspace()):
+            ends.append(i)
+    return ends
+
+
+def _cjk(char: str) -> bool:
+    """True for a character of a script written without spaces (CJK ideographs, kana, hangul)."""
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+
+
+def wrap_whole(text: str, width: float, size: float, measure: Measure, lines: int = 2) -> str:
+    """The text wrapped into at most `lines` lines of `width` inches, every word whole; '' if it cannot be.
+
+    A number stays on the line of the unit after it ("30 mg", "2.0 Gy"): a dose split over
+    two lines is misread.
+    """
+    words = _glued(text)
+    if len(words) < 2:
+        return ""
+    out: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and measure(candidate, size)[0] > width:
+            out.append(current)
+            current = word
+        else:
+            current = candidate
+    out.append(current)
+    if len(out) > lines or any(measure(line, size)[0] > width for line in out):
+        return ""
+    return "\n".join(out)
+
+
+def _glued(text: str) -> list[str]:
+    """The text's words, a number joined to the word after it when that word names a unit."""
+    words: list[str] = []
+    for word in text.split():
+        if words and _UNIT.match(word) and _NUMBER.search(words[-1]):
+            words[-1] = f"{words[-1]} {word}"
+        else:
+            words.append(word)
+    return words
+
+
+class _Line:
+    """The line of text under a bar: the stretches of it already taken, inches."""
+
+    def __init__(self) -> None:
+        self.taken: list[tuple[float, float]] = []
+
+    def free(self, x0: float, x1: float) -> bool:
+        """True when nothing on the line comes within _ROW_GAP of x0..x1."""
+        return all(x1 + _ROW_GAP <= a or b + _ROW_GAP <= x0 for a, b in self.taken)
+
+    def take(self, piece: Piece) -> None:
+        """Mark the piece's stretch of the line as taken."""
+        self.taken.append((piece.x0, piece.x1))
+
+
+@dataclass(frozen=True)
+class _Room:
+    """A bar's ends and the plot's usable edges, figure inches, and the text size and measure."""
+
+    bx0: float
+    bx1: float
+    solid0: float  # the stretch of the bar whose dates are certain
+    solid1: float
+    end: float  # where a text under the bar should end: the bar's last day, arrow aside
+    left: float
+    right: float
+    size: float
+    measure: Measure
+    lines: bool  # texts may take more height: two lines, or the line under the bar
+    bar: float  # the bar's height, inches
+
+    def width(self, text: str) -> tuple[float, float]:
+        """Width and height of the text, inches."""
+        return self.measure(text, self.size)
+
+
+def _piece(
+    room: _Room,
+    role: str,
+    shown: str,
+    x: float,
+    ha: str,
+    event_id: str,
+    full: str,
+    under: bool = False,
+    on_bar: bool = False,
+) -> Piece:
+    """A piece of text measured at the room's text size."""
+    w, h = room.width(shown)
+    return Piece(role, shown, x, ha, w, h, event_id, full, under, on_bar)
+
+
+def bar_spec(
+    record: EventRecord,
+    phases: Sequence[EventRecord],
+    g: Scale,
+    s: Sizes,
+    measure: Measure,
+    lines: bool = True,
+) -> BarSpec:
+    """Decide where a bar's texts go and how much room the bar and its texts take horizontally.
+
+    With `lines` False, texts keep to the bar's own row height (cut to whole words instead).
+    """
+    bx0, bx1 = g.inch(record.start_lo), g.inch(record.end_hi)
     if record.end_status == "ongoing":
-        x1 += s.arrow
-    pad = _PAD
+        bx1 += s.arrow
+    solid0 = g.inch(record.start_hi)
+    solid1 = bx1 if record.end_status == "ongoing" else g.inch(record.end_lo)
+    end = g.inch(record.end_hi) - _EDGE
+    room = _Room(
+        bx0, bx1, solid0, solid1, end, g.left + _EDGE, g.right - _EDGE, s.label, measure, lines, s.bar_height
+    )
+    line = _Line()
+    pieces = list(_phase_pieces(record, phases, g, room, line))
+    pieces += _text_and_stop(record, bool(phases), room, line)
+    x0 = min([bx0, *(p.x0 for p in pieces)])
+    x1 = max([bx1, *(p.x1 for p in pieces)])
+    tall = max((p.h for p in pieces if not p.under), default=0.0)
+    under = max((p.h for p in pieces if p.under), default=0.0)
+    return BarSpec(record, x0, x1, tuple(pieces), tall, under)
+
+
+def _text_and_stop(record: EventRecord, has_phases: bool, room: _Room, line: _Line) -> list[Piece]:
+    """The bar's text and stop reason, in the placement that shows most of both in least height."""
     text = record.bar_text()
-    shown, at = "", "inside"
     # A range of unknown position (within_period) has no bar to carry its text.
-    inner = max(x1 - x0 - 2 * pad, 0.0) if not record.within_period else 0.0
+    inner = max(room.bx1 - room.bx0 - 2 * _PAD, 0.0) if not record.within_period else 0.0
     if record.outcome and not has_phases:
         # Table 1 style: the outcome goes inside the bar when the bar is long enough.
         fuller = f"{text} \u00b7 {record.outcome}" if text else record.outcome
-        if measure(fuller, s.label)[0] <= inner:
+        if room.width(fuller)[0] <= inner:
             text = fuller
-    if text:
-        w = measure(text, s.label)[0]
-        if w <= inner and not has_phases:
-            shown = text
-        else:
-            # Outside: right of the bar if it fits in the axes, else left of it.
-            if x1 + pad + w <= g.right - 0.02:
-                shown, at = text, "right"
-            elif x0 - pad - w >= g.left + 0.02:
-                shown, at = text, "left"
-            else:
-                room = max(g.right - 0.02 - x1 - pad, x0 - pad - g.left - 0.02, inner)
-                cut = truncate(text, room, s.label, measure)
-                side = "right" if room == g.right - 0.02 - x1 - pad else "left" if room != inner else "inside"
-                shown, at = cut, side if not has_phases or side != "inside" else "right"
-                if has_phases and side == "inside":
-                    shown = ""
-            w = measure(shown, s.label)[0] if shown else 0.0
-            if at == "right":
-                x1 = x1 + pad + w
-            elif at == "left":
-                x0 = x0 - pad - w
-    stop = ""
-    if record.stop_reason:
-        stop = f"\u2715 {record.stop_reason}"
-        w = measure(stop, s.label)[0]
-        start = x1 + 0.1
-        if start + w > g.right - 0.02:
-            stop = truncate(stop, max(g.right - 0.02 - start, 0.0), s.label, measure)
-            w = measure(stop, s.label)[0] if stop else 0.0
-        if stop:
-            x1 = start + w
-    return BarSpec(record, x0, x1, shown, at, stop)
+    stop = f"{STOP_MARK} {record.stop_reason}" if record.stop_reason else ""
+    best: tuple[tuple[float, float, int], list[Piece]] | None = None
+    rank = 0
+    for text_piece in _text_options(record, text, has_phases, room, line):
+        taken = _Line()
+        taken.taken = [*line.taken]
+        if text_piece is not None and text_piece.under:
+            taken.take(text_piece)
+        after = room.bx1
+        if text_piece is not None and text_piece.ha == "left" and not text_piece.under:
+            after = text_piece.x1
+        for stop_piece in _stop_options(record, stop, after, room, taken) if stop else [None]:
+            chosen = [p for p in (text_piece, stop_piece) if p is not None]
+            shown = sum(_kept(p.text) for p in chosen)
+            lost = len(text.replace(" ", "")) + len(stop.replace(" ", "")) - shown
+            # The height the row grows by: a text beside the bar only by what the bar's own
+            # height does not cover (that of the first attempt; a near enough guess).
+            height = sum(p.h + _UNDER_GAP if p.under else max(p.h - room.bar, 0.0) for p in chosen)
+            score = (float(lost), round(height, 4), rank)
+            if best is None or score < best[0]:
+                best = (score, chosen)
+            rank += 1
+    pieces = best[1] if best is not None else []
+    for piece in pieces:
+        if piece.under:
+            line.take(piece)
+    return pieces
+
+
+def _kept(text: str) -> int:
+    """How many characters of the original a shown text keeps (spaces, breaks and ellipsis aside)."""
+    return len(text.replace(ELLIPSIS, "").replace("\n", "").replace(" ", ""))
+
+
+def _text_options(
+    record: EventRecord, text: str, has_phases: bool, room: _Room, line: _Line
+) -> Iterator[Piece | None]:
+    """Places for the bar's text, from the most to the least direct: on it, beside it, under it, cut."""
+    if not text:
+        yield None
+        return
+    full = record.title()
+
+    def piece(shown: str, x: float, ha: str, under: bool = False, on_bar: bool = False) -> Piece:
+        return _piece(room, "bar", shown, x, ha, record.event_id, full, under, on_bar)
+
+    w = room.width(text)[0]
+    right_room = room.right - room.bx1 - _PAD
+    left_room = room.bx0 - _PAD - room.left
+    on_bar = not has_phases and not record.within_period  # a range of unknown position has no bar
+    if on_bar:
+        inside = _inside_x(room, w)
+        if inside is not None:
+            yield piece(text, inside, "center", on_bar=True)
+    if w <= right_room:
+        yield piece(text, room.bx1 + _PAD, "left")
+    if w <= left_room:
+        yield piece(text, room.bx0 - _PAD, "right")
+    if room.lines:
+        yield from _wrapped_and_under(text, right_room, left_room, room, line, piece)
+    for width, x, ha in ((right_room, room.bx1 + _PAD, "left"), (left_room, room.bx0 - _PAD, "right")):
+        cut = word_cut(text, width, room.size, room.measure)
+        if cut:
+            yield piece(cut, x, ha)
+    if on_bar:
+        cut = word_cut(text, max(room.bx1 - room.bx0 - 2 * _PAD, 0.0), room.size, room.measure)
+        if cut:
+            yield piece(cut, (room.bx0 + room.bx1) / 2, "center", on_bar=True)
+    yield None  # the bar's SVG <title> carries the text
+
+
+def _wrapped_and_under(
+    text: str,
+    right_room: float,
+    left_room: float,
+    room: _Room,
+    line: _Line,
+    piece: Callable[..., Piece],
+) -> Iterator[Piece]:
+    """The bar's text on two lines beside the bar, then under it on one line or two."""
+    for width, x, ha in ((right_room, room.bx1 + _PAD, "left"), (left_room, room.bx0 - _PAD, "right")):
+        wrapped = wrap_whole(text, width, room.size, room.measure)
+        if wrapped:
+            option = piece(wrapped, x, ha)
+            # Two lines stand taller than the bar, into the line under it.
+            if line.free(option.x0, option.x1):
+                yield option
+    across = room.right - room.left
+    for shown in (text, wrap_whole(text, across, room.size, room.measure)):
+        w = room.width(shown)[0] if shown else across + 1.0
+        if w <= across:
+            x = _under_x(room, w)
+            if line.free(x, x + w):
+                yield piece(shown, x, "left", under=True)
+                return
+
+
+def _under_x(room: _Room, w: float) -> float:
+    """The left edge of a text `w` wide under the bar: from the bar's start, else ending at its end.
+
+    Why not past its end: what lies right of a bar is later in time (the next line of
+    treatment, the cut-off line); the space before a bar is more often empty.
+    """
+    if room.bx0 + w <= room.end:
+        return room.bx0
+    return min(max(room.end - w, room.left), room.right - w)
+
+
+def _inside_x(room: _Room, w: float) -> float | None:
+    """Where a text `w` wide sits centred on the bar: on its certain stretch if it fits there."""
+    if w <= room.solid1 - room.solid0 - 2 * _PAD:
+        return (room.solid0 + room.solid1) / 2
+    if w <= room.bx1 - room.bx0 - 2 * _PAD:
+        return (room.bx0 + room.bx1) / 2
+    return None
+
+
+def _stop_options(record: EventRecord, stop: str, after: float, room: _Room, line: _Line) -> Iterator[Piece]:
+    """Places for the stop reason: after the bar, on two lines, under the bar's end, cut, the mark alone."""
+    full = f"Stopped: {record.stop_reason}"
+
+    def piece(shown: str, x: float, ha: str, under: bool = False) -> Piece:
+        return _piece(room, "stop", shown, x, ha, record.event_id, full, under)
+
+    start = after + _STOP_GAP
+    width = room.right - start
+    w = room.width(stop)[0]
+    if w <= width:
+        yield piece(stop, start, "left")
+    wrapped = wrap_whole(stop, width, room.size, room.measure) if room.lines else ""
+    if wrapped and line.free(start, start + room.width(wrapped)[0]):
+        yield piece(wrapped, start, "left")
+    if room.lines and w <= room.right - room.left:
+        # Under the bar, ending where the bar ends (or starting at the plot's left edge).
+        x = max(room.bx1, room.left + w)
+        x = min(x, room.right)
+        if line.free(x - w, x):
+            yield piece(stop, x, "right", under=True)
+    reason = word_cut(record.stop_reason, width - room.width(f"{STOP_MARK} ")[0], room.size, room.measure)
+    if reason:
+        yield piece(f"{STOP_MARK} {reason}", start, "left")
+    # Where nothing fits, the mark alone; the SVG <title> carries the reason.
+    yield piece(STOP_MARK, min(start, room.right - room.width(STOP_MARK)[0]), "left")
+
+
+def _phase_pieces(
+    record: EventRecord, phases: Sequence[EventRecord], g: Scale, room: _Room, line: _Line
+) -> Iterator[Piece]:
+    """Each dose phase's text on its segment, else centred under it, else cut to whole words."""
+    # The drug's outcome rides on its longest phase, if there is room.
+    longest = max(range(len(phases)), key=lambda i: phases[i].end_lo - phases[i].start_hi, default=-1)
+    for index, phase in enumerate(phases):
+        x0, x1 = _phase_span(phase, g, room)
+        full = f"{phase.label} {phase.detail} ({phase.start_text} to {phase.end_text})".strip()
+        span = x1 - x0 - 2 * _PAD
+        mid = (x0 + x1) / 2
+        with_outcome = f"{phase.label} \u00b7 {record.outcome}" if index == longest and record.outcome else ""
+        if with_outcome and room.width(with_outcome)[0] <= span:
+            yield _piece(room, "phase", with_outcome, mid, "center", phase.event_id, full, on_bar=True)
+            continue
+        w = room.width(phase.label)[0]
+        if w <= span:
+            yield _piece(room, "phase", phase.label, mid, "center", phase.event_id, full, on_bar=True)
+            continue
+        # Under its segment, centred on it, if the line there is free and inside the plot
+        # (and not past the bar's end, where the cut-off line may run).
+        ux = min(max(mid, room.left + w / 2), room.end - w / 2)
+        fits = room.lines and room.left <= ux - w / 2 <= mid <= ux + w / 2
+        if fits and line.free(ux - w / 2, ux + w / 2):
+            under = _piece(room, "phase", phase.label, ux, "center", phase.event_id, full, under=True)
+            line.take(under)
+            yield under
+            continue
+        cut = word_cut(phase.label, span, room.size, room.measure)
+        if cut:
+            yield _piece(room, "phase", cut, mid, "center", phase.event_id, full, on_bar=True)
+
+
+def _phase_span(phase: EventRecord, g: Scale, room: _Room) -> tuple[float, float]:
+    """The stretch of a phase its text sits on: its certain part, or between its edges' middles."""
+    ongoing = phase.end_status == "ongoing"
+    x0 = g.inch(phase.start_hi)
+    x1 = g.inch(phase.end_lo if not ongoing else phase.end_hi)
+    w = room.width(phase.label)[0]
+    if x1 - x0 - 2 * _PAD < w:
+        x0 = g.inch((phase.start_lo + phase.start_hi) / 2)
+        x1 = g.inch((phase.end_lo + phase.end_hi) / 2 if not ongoing else phase.end_hi)
+    return x0, x1
 
 
 def bar_of(record: EventRecord, center: float, height: float) -> Bar:
@@ -133,96 +503,28 @@ def bar_of(record: EventRecord, center: float, height: float) -> Bar:
 
 
 def bar_labels(spec: BarSpec, bar: Bar, p: Placing) -> list[Label]:
-    """The bar's text (inside or beside it) and its stop reason, as the spec placed them."""
-    g, s, measure = p.scale, p.s, p.measure
-    record, pad, y = spec.record, _PAD, bar.y
+    """The bar's texts (its own, its stop reason, its dose phases') as the spec placed them."""
+    g = p.scale
     labels = []
-    bx0, bx1 = g.inch(bar.start_lo), g.inch(bar.end_hi)
-    if bar.end_status == "ongoing":
-        bx1 += s.arrow
-    if spec.text:
-        w, h = measure(spec.text, s.label)
-        if spec.text_at == "inside":
-            x_in, ha = (bx0 + bx1) / 2, "center"
-        elif spec.text_at == "right":
-            x_in, ha = bx1 + pad, "left"
-        else:
-            x_in, ha = bx0 - pad, "right"
-        box = text_box(x_in, p.axes_bottom + y, w, h, ha, "center")
-        color = "on_bar" if spec.text_at == "inside" else "text"
+    for piece in spec.pieces:
+        y = bar.y
+        if piece.under:
+            y = bar.y - bar.height / 2 - _UNDER_GAP - piece.h / 2
+        box = text_box(piece.x, p.axes_bottom + y, piece.w, piece.h, piece.ha, "center")
+        color = "on_bar" if piece.on_bar else "stop" if piece.role == "stop" else "text"
         labels.append(
             Label(
-                spec.text,
-                g.day(x_in),
+                piece.text,
+                g.day(piece.x),
                 y,
-                ha,
+                piece.ha,
                 "center",
-                s.label,
-                "bar",
+                p.s.label,
+                piece.role,
                 box,
-                event_id=record.event_id,
-                full_text=bar.title,
+                event_id=piece.event_id,
+                full_text=piece.full,
                 color_key=color,
             )
         )
-    if spec.stop:
-        stop_x = bx1 + 0.1
-        if spec.text_at == "right" and spec.text:
-            stop_x = bx1 + pad + measure(spec.text, s.label)[0] + 0.1
-        w, h = measure(spec.stop, s.label)
-        box = text_box(stop_x, p.axes_bottom + y, w, h, "left", "center")
-        full = f"Stopped: {record.stop_reason}"
-        labels.append(
-            Label(
-                spec.stop,
-                g.day(stop_x),
-                y,
-                "left",
-                "center",
-                s.label,
-                "stop",
-                box,
-                event_id=record.event_id,
-                full_text=full,
-                color_key="stop",
-            )
-        )
     return labels
-
-
-def phase_label(record: EventRecord, bar: Bar, p: Placing, outcome: str = "") -> Label | None:
-    """A dose phase's text on its segment (with the drug's outcome if it fits); None if no room."""
-    g, s, measure = p.scale, p.s, p.measure
-    # Dose text sits on the part of the segment whose dates are certain, or failing that
-    # between the middles of its two uncertain edges.
-    x0 = g.inch(bar.start_hi)
-    x1 = g.inch(bar.end_lo if bar.end_status != "ongoing" else bar.end_hi)
-    w_needed = measure(record.label, s.label)[0]
-    if x1 - x0 - 0.12 < w_needed:
-        x0 = g.inch((bar.start_lo + bar.start_hi) / 2)
-        x1 = g.inch((bar.end_lo + bar.end_hi) / 2 if bar.end_status != "ongoing" else bar.end_hi)
-    room = x1 - x0 - 0.12
-    with_outcome = f"{record.label} \u00b7 {outcome}" if outcome else ""
-    if with_outcome and measure(with_outcome, s.label)[0] <= room:
-        text = with_outcome
-    else:
-        text = truncate(record.label, room, s.label, measure) if room > 0 else ""
-    if not text:
-        return None
-    w, h = measure(text, s.label)
-    x_in = (x0 + x1) / 2
-    box = text_box(x_in, p.axes_bottom + bar.y, w, h, "center", "center")
-    full = f"{record.label} {record.detail} ({record.start_text} to {record.end_text})".strip()
-    return Label(
-        text,
-        g.day(x_in),
-        bar.y,
-        "center",
-        "center",
-        s.label,
-        "phase",
-        box,
-        event_id=record.event_id,
-        full_text=full,
-        color_key="on_bar",
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from atc_timeline.layout.bars import BarSpec, Placing, bar_labels, bar_of, pack_bars, phase_label
+from atc_timeline.layout.bars import BarSpec, Placing, bar_labels, bar_of, pack_bars, row_metrics
 from atc_timeline.layout.dodge import dodge, row_offset
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.labels import (
@@ -56,6 +56,8 @@ class LaneContent:
     span: tuple[float, float] | None = None  # the inches across that name takes
     scale: Scale | None = None
     levels: Mapping[str, int] = field(default_factory=dict)  # point event id -> its marker row
+    # The bars again with their texts kept to one row height, for the less detailed levels.
+    compact_rows: list[list[BarSpec]] = field(default_factory=list)
 
     @staticmethod
     def of(
@@ -74,11 +76,14 @@ class LaneContent:
         `span` the inches across it takes.
         """
         rows = pack_bars(records, phased, scale, s, measure)
+        compact = pack_bars(records, phased, scale, s, measure, lines=False)
         marks = [r for r in records if not r.is_interval]
         points = group_points(marks, scale, s.marker)
         levels = dodge(marks, scale, s.marker)
         labels = PointLabels.shared(points, scale, s, measure, levels)
-        return LaneContent(name, rows, points, labels, line_height(s, measure), band, span, scale, levels)
+        return LaneContent(
+            name, rows, points, labels, line_height(s, measure), band, span, scale, levels, compact
+        )
 
     def _meets_name(self, rows: list[list[BarSpec]], placed: list[Placed], s: Sizes) -> bool:
         """True when a bar (in `rows`), marker or label of the lane comes under its name's span."""
@@ -100,16 +105,15 @@ class LaneContent:
             shown, placed, tiers = self.labels.best(max_tiers, 0 if level is None else level)
             if shown < len(self.points) and not allow_empty:
                 return None
-        row_h = s.bar_height + s.row_gap
+        # Whole bar texts on extra lines at the more detailed levels only, as for point labels.
+        rows = self.bar_rows if level in (0, 1) else self.compact_rows
         # A name atop the lane takes the place of the top padding, and more if it is taller.
-        meets = bool(self.band) and self._meets_name(self.bar_rows, placed, s)
+        meets = bool(self.band) and self._meets_name(rows, placed, s)
         top = max(self.band, s.lane_pad) if meets else 0.0
-        height = (top or s.lane_pad) + s.lane_pad + len(self.bar_rows) * row_h
+        height = (top or s.lane_pad) + s.lane_pad + sum(row_metrics(packed, s)[1] for packed in rows)
         if self.points:
             height += marker_row(self.levels, s.marker) + MARKER_GAP + tiers * self.line
-        return LanePlan(
-            self.name, self.bar_rows, self.points, placed, tiers, height, top, self.band, self.levels
-        )
+        return LanePlan(self.name, rows, self.points, placed, tiers, height, top, self.band, self.levels)
 
 
 def squeeze(
@@ -169,11 +173,11 @@ class LanePlacer:
         # squeezed); padding absorbs the spare height.
         spare = lane_h - plan.top - (plan.height - plan.top) * scale
         y = y_top - plan.top - spare / 2 - (0.0 if plan.top else s.lane_pad * scale)
-        row_h = (s.bar_height + s.row_gap) * scale
         for packed in plan.bar_rows:
+            centre, row_h = row_metrics(packed, s)
             for spec in packed:
-                self._bar(spec, y - row_h / 2, s.bar_height * scale)
-            y -= row_h
+                self._bar(spec, y - centre * scale, s.bar_height * scale)
+            y -= row_h * scale
         if plan.points:
             self._points(plan, y)
 
@@ -184,15 +188,8 @@ class LanePlacer:
         self.bars.append(bar)
         if record.end_status == "ongoing":
             self.arrows.append((record.event_id, bar.end_hi, center))
-        phases = self.phased.get(record.event_id, [])
-        # The drug's outcome rides on its longest phase, if there is room.
-        longest = max(range(len(phases)), key=lambda i: phases[i].end_lo - phases[i].start_hi, default=-1)
-        for index, phase in enumerate(phases):
-            phase_bar = bar_of(phase, center, height)
-            self.phases.append(phase_bar)
-            label = phase_label(phase, phase_bar, self.p, record.outcome if index == longest else "")
-            if label is not None:
-                self.labels.append(label)
+        for phase in self.phased.get(record.event_id, []):
+            self.phases.append(bar_of(phase, center, height))
         self.labels.extend(bar_labels(spec, bar, self.p))
 
     def _points(self, plan: LanePlan, y: float) -> None:

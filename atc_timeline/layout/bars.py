@@ -265,9 +265,17 @@ def bar_spec(
     room = _Room(
         bx0, bx1, solid0, solid1, end, g.left + _EDGE, g.right - _EDGE, s.label, measure, lines, s.bar_height
     )
-    line = _Line()
-    pieces = list(_phase_pieces(record, phases, g, room, line))
-    pieces += _text_and_stop(record, bool(phases), room, line)
+    best: tuple[tuple[float, float, int], list[Piece]] | None = None
+    # Dose texts under the bar may take the line a stop reason wants: try both ways.
+    for rank, phase_under in enumerate((True, False) if phases and lines else (lines,)):
+        line = _Line()
+        pieces = list(_phase_pieces(record, phases, g, room, line, phase_under))
+        lost = sum(max(len(ph.label.replace(" ", "")) - _kept(p.text), 0) for ph, p in _shown(phases, pieces))
+        rest, (rest_lost, height) = _text_and_stop(record, bool(phases), room, line, pieces)
+        score = (lost + rest_lost, height, rank)
+        if best is None or score < best[0]:
+            best = (score, pieces + rest)
+    pieces = best[1] if best is not None else []
     x0 = min([bx0, *(p.x0 for p in pieces)])
     x1 = max([bx1, *(p.x1 for p in pieces)])
     tall = max((p.h for p in pieces if not p.under), default=0.0)
@@ -275,8 +283,23 @@ def bar_spec(
     return BarSpec(record, x0, x1, tuple(pieces), tall, under)
 
 
-def _text_and_stop(record: EventRecord, has_phases: bool, room: _Room, line: _Line) -> list[Piece]:
-    """The bar's text and stop reason, in the placement that shows most of both in least height."""
+def _shown(phases: Sequence[EventRecord], pieces: list[Piece]) -> list[tuple[EventRecord, Piece]]:
+    """Each phase with its piece; a phase without one pairs with an empty piece."""
+    by_id = {p.event_id: p for p in pieces if p.role == "phase"}
+    empty = Piece("phase", "", 0.0, "left", 0.0, 0.0, "", "")
+    return [(ph, by_id.get(ph.event_id, empty)) for ph in phases]
+
+
+def _growth(pieces: Sequence[Piece], bar: float) -> float:
+    """How much taller than its bar a row with these texts must be, inches."""
+    under = max((p.h + _UNDER_GAP for p in pieces if p.under), default=0.0)
+    return under + max([0.0, *(p.h - bar for p in pieces if not p.under)])
+
+
+def _text_and_stop(
+    record: EventRecord, has_phases: bool, room: _Room, line: _Line, placed: list[Piece]
+) -> tuple[list[Piece], tuple[float, float]]:
+    """The bar's text and stop reason where they show most in least height; what is lost, the growth."""
     text = record.bar_text()
     # A range of unknown position (within_period) has no bar to carry its text.
     inner = max(room.bx1 - room.bx0 - 2 * _PAD, 0.0) if not record.within_period else 0.0
@@ -300,18 +323,18 @@ def _text_and_stop(record: EventRecord, has_phases: bool, room: _Room, line: _Li
             chosen = [p for p in (text_piece, stop_piece) if p is not None]
             shown = sum(_kept(p.text) for p in chosen)
             lost = len(text.replace(" ", "")) + len(stop.replace(" ", "")) - shown
-            # The height the row grows by: a text beside the bar only by what the bar's own
-            # height does not cover (that of the first attempt; a near enough guess).
-            height = sum(p.h + _UNDER_GAP if p.under else max(p.h - room.bar, 0.0) for p in chosen)
-            score = (float(lost), round(height, 4), rank)
+            # The height the row grows by, against the bar's height of the first attempt (a
+            # near enough guess: the spacing shrinks a little in later ones).
+            score = (float(lost), round(_growth([*placed, *chosen], room.bar), 4), rank)
             if best is None or score < best[0]:
                 best = (score, chosen)
             rank += 1
-    pieces = best[1] if best is not None else []
-    for piece in pieces:
+    if best is None:
+        return [], (0.0, _growth(placed, room.bar))
+    for piece in best[1]:
         if piece.under:
             line.take(piece)
-    return pieces
+    return best[1], best[0][:2]
 
 
 def _kept(text: str) -> int:
@@ -417,12 +440,14 @@ def _stop_options(record: EventRecord, stop: str, after: float, room: _Room, lin
     wrapped = wrap_whole(stop, width, room.size, room.measure) if room.lines else ""
     if wrapped and line.free(start, start + room.width(wrapped)[0]):
         yield piece(wrapped, start, "left")
-    if room.lines and w <= room.right - room.left:
+    across = room.right - room.left
+    for shown in (stop, wrap_whole(stop, across, room.size, room.measure)) if room.lines else ():
+        sw = room.width(shown)[0] if shown else across + 1.0
         # Under the bar, ending where the bar ends (or starting at the plot's left edge).
-        x = max(room.bx1, room.left + w)
-        x = min(x, room.right)
-        if line.free(x - w, x):
-            yield piece(stop, x, "right", under=True)
+        x = min(max(room.bx1, room.left + sw), room.right)
+        if sw <= across and line.free(x - sw, x):
+            yield piece(shown, x, "right", under=True)
+            break
     reason = word_cut(record.stop_reason, width - room.width(f"{STOP_MARK} ")[0], room.size, room.measure)
     if reason:
         yield piece(f"{STOP_MARK} {reason}", start, "left")
@@ -431,7 +456,7 @@ def _stop_options(record: EventRecord, stop: str, after: float, room: _Room, lin
 
 
 def _phase_pieces(
-    record: EventRecord, phases: Sequence[EventRecord], g: Scale, room: _Room, line: _Line
+    record: EventRecord, phases: Sequence[EventRecord], g: Scale, room: _Room, line: _Line, under: bool
 ) -> Iterator[Piece]:
     """Each dose phase's text on its segment, else centred under it, else cut to whole words."""
     # The drug's outcome rides on its longest phase, if there is room.
@@ -452,11 +477,11 @@ def _phase_pieces(
         # Under its segment, centred on it, if the line there is free and inside the plot
         # (and not past the bar's end, where the cut-off line may run).
         ux = min(max(mid, room.left + w / 2), room.end - w / 2)
-        fits = room.lines and room.left <= ux - w / 2 <= mid <= ux + w / 2
+        fits = under and room.left <= ux - w / 2 <= mid <= ux + w / 2
         if fits and line.free(ux - w / 2, ux + w / 2):
-            under = _piece(room, "phase", phase.label, ux, "center", phase.event_id, full, under=True)
-            line.take(under)
-            yield under
+            below = _piece(room, "phase", phase.label, ux, "center", phase.event_id, full, under=True)
+            line.take(below)
+            yield below
             continue
         cut = word_cut(phase.label, span, room.size, room.measure)
         if cut:

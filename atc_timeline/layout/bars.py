@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.model import Bar, Label, Sizes
@@ -28,7 +28,7 @@ _UNIT = re.compile(r"^[(]?[%\u00b5\u03bcA-Za-z][A-Za-z0-9/\u00b2\u00b3%]*[)]?[,;
 class Piece:
     """One text of a bar, placed relative to it: on it, beside it or on the line under it."""
 
-    role: str  # bar | stop | phase
+    role: str  # bar | stop | phase | doses (a drug's doses in a row)
     text: str
     x: float  # anchor, figure inches
     ha: str  # left | center | right
@@ -267,9 +267,15 @@ def bar_spec(
     )
     best: tuple[tuple[float, float, int], list[Piece]] | None = None
     # Dose texts under the bar may take the line a stop reason wants: try both ways.
-    for rank, phase_under in enumerate((True, False) if phases and lines else (lines,)):
+    for rank, phase_under in enumerate((True, False, None) if phases and lines else (lines,)):
         line = _Line()
-        pieces = list(_phase_pieces(record, phases, g, room, line, phase_under))
+        if phase_under is None:
+            # Many short phases: the doses in a row under the bar ("24 → 20 → 14 mg QD").
+            pieces = _dose_sequence(record, phases, room, line)
+            if not pieces:
+                continue
+        else:
+            pieces = list(_phase_pieces(record, phases, g, room, line, phase_under))
         lost = sum(max(len(ph.label.replace(" ", "")) - _kept(p.text), 0) for ph, p in _shown(phases, pieces))
         rest, (rest_lost, height) = _text_and_stop(record, bool(phases), room, line, pieces)
         score = (lost + rest_lost, height, rank)
@@ -284,10 +290,41 @@ def bar_spec(
 
 
 def _shown(phases: Sequence[EventRecord], pieces: list[Piece]) -> list[tuple[EventRecord, Piece]]:
-    """Each phase with its piece; a phase without one pairs with an empty piece."""
+    """Each phase with its piece; a phase without one pairs with an empty piece.
+
+    The dose sequence under the bar stands for every phase, whole.
+    """
     by_id = {p.event_id: p for p in pieces if p.role == "phase"}
     empty = Piece("phase", "", 0.0, "left", 0.0, 0.0, "", "")
+    if any(p.role == "doses" for p in pieces):
+        return [(ph, replace(empty, text=ph.label)) for ph in phases]
     return [(ph, by_id.get(ph.event_id, empty)) for ph in phases]
+
+
+def dose_sequence(labels: Sequence[str]) -> str:
+    """Dose texts in a row: "24 → 20 → 14 mg QD" when they share a unit and schedule, else each whole."""
+    heads = [label.split(" ", 1) for label in labels]
+    tails = {head[1] if len(head) == 2 else "" for head in heads}
+    if len(tails) == 1 and all(_NUMBER.match(head[0]) for head in heads):
+        (tail,) = tails
+        return " \u2192 ".join(head[0] for head in heads) + (f" {tail}" if tail else "")
+    return " \u2192 ".join(labels)
+
+
+def _dose_sequence(
+    record: EventRecord, phases: Sequence[EventRecord], room: _Room, line: _Line
+) -> list[Piece]:
+    """The drug's doses as one text under its bar, if it fits on one line; [] otherwise."""
+    if len(phases) < 3:
+        return []  # two phases label themselves, or one goes under the bar
+    text = dose_sequence([ph.label for ph in phases])
+    w = room.width(text)[0]
+    if w > room.right - room.left:
+        return []
+    full = "; ".join(f"{ph.label} {ph.detail} ({ph.start_text} to {ph.end_text})".strip() for ph in phases)
+    piece = _piece(room, "doses", text, _under_x(room, w), "left", record.event_id, full, under=True)
+    line.take(piece)
+    return [piece]
 
 
 def _growth(pieces: Sequence[Piece], bar: float) -> float:

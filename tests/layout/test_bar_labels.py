@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atc_timeline.layout.bars import STOP_MARK, bar_spec, row_metrics, word_cut, wrap_whole
+from atc_timeline.layout.bars import STOP_MARK, bar_spec, dose_sequence, row_metrics, word_cut, wrap_whole
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.model import Sizes
 from atc_timeline.layout.records import EventRecord
@@ -153,21 +153,20 @@ def test_a_text_with_no_room_beside_the_bar_takes_the_line_under_it():
     assert compact.tall <= measure("Ag", 8)[1] + 1e-9, "one line beside it"
 
 
-def test_dose_texts_too_long_for_their_phase_go_under_it_or_are_cut_to_words():
+def test_a_dose_text_too_long_for_its_phase_goes_under_it():
     parent = _record(100, 900)
     phases = [
         _record(a, b, event_id=f"drug#{i}", parent_id="drug", kind="phase", label=dose, phase=i)
         for i, (a, b, dose) in enumerate(
-            [(100, 400, "24 mg QD"), (400, 420, "20 mg QD"), (420, 440, "18 mg QD"), (440, 900, "14 mg QD")],
-            1,
+            [(100, 400, "24 mg QD"), (400, 420, "20 mg QD"), (420, 900, "14 mg QD")], 1
         )
     ]
     spec = bar_spec(parent, phases, SCALE, SIZES, measure)
     shown = {p.event_id: p for p in _texts(spec, "phase")}
     assert shown["drug#1"].text == "24 mg QD"
     assert shown["drug#1"].on_bar
-    assert shown["drug#4"].text == "14 mg QD"
-    assert shown["drug#4"].on_bar
+    assert shown["drug#3"].text == "14 mg QD"
+    assert shown["drug#3"].on_bar
     under = [p for p in shown.values() if p.under]
     assert under, "a short phase's text sits under it"
     for a, b in itertools.combinations(under, 2):
@@ -176,6 +175,23 @@ def test_dose_texts_too_long_for_their_phase_go_under_it_or_are_cut_to_words():
         phase = next(p for p in phases if p.event_id == piece.event_id)
         mid = SCALE.inch((phase.start_lo + phase.end_hi) / 2)
         assert piece.x0 <= mid <= piece.x1, "centred on its own segment"
+
+
+def test_many_short_phases_show_their_doses_in_a_row_under_the_bar():
+    assert dose_sequence(["24 mg QD", "20 mg QD", "14 mg QD"]) == "24 \u2192 20 \u2192 14 mg QD"
+    assert dose_sequence(["200 mg Q3W", "400 mg Q4W"]) == "200 mg Q3W \u2192 400 mg Q4W"
+    doses = ["24 mg QD", "20 mg QD", "18 mg QD", "14 mg QD", "10 mg QD"]
+    days = [100, 130, 160, 190, 220, 300]
+    phases = [
+        _record(a, b, event_id=f"drug#{i}", parent_id="drug", kind="phase", label=dose, phase=i)
+        for i, (a, b, dose) in enumerate(zip(days, days[1:], doses, strict=False), 1)
+    ]
+    spec = bar_spec(_record(100, 300), phases, SCALE, SIZES, measure)
+    (row,) = [p for p in spec.pieces if p.role == "doses"]
+    assert row.text == "24 \u2192 20 \u2192 18 \u2192 14 \u2192 10 mg QD"
+    assert row.under
+    assert not [p for p in spec.pieces if p.role == "phase"], "the row stands for every phase"
+    assert all(dose in row.full for dose in doses), "its title names each phase"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -128,14 +128,17 @@ def word_cut(text: str, width: float, size: float, measure: Measure) -> str:
     """
     if measure(text, size)[0] <= width:
         return text
-    for end in reversed(_word_ends(text)):
-        head = text[:end].rstrip(_TRAILING)
-        if not any(c.isalpha() for c in head):
-            continue
-        cut = head + ELLIPSIS
-        if measure(cut, size)[0] <= width:
-            return cut
-    return ""
+    heads = [text[:end].rstrip(_TRAILING) for end in _word_ends(text)]
+    heads = [head for head in heads if any(c.isalpha() for c in head)]
+    # The heads grow with each word, so the longest that fits is found by bisection.
+    lo, hi = 0, len(heads)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if measure(heads[mid] + ELLIPSIS, size)[0] <= width:
+            lo = mid + 1
+        else:
+            hi = mid
+    return heads[lo - 1] + ELLIPSIS if lo else ""
 
 
 def _word_ends(text: str) -> list[int]:
@@ -281,6 +284,8 @@ def bar_spec(
         score = (lost + rest_lost, height, rank)
         if best is None or score < best[0]:
             best = (score, pieces + rest)
+        if score[:2] == (0, 0):
+            break  # all whole in the bar's own height: nothing later does better
     pieces = best[1] if best is not None else []
     x0 = min([bx0, *(p.x0 for p in pieces)])
     x1 = max([bx1, *(p.x1 for p in pieces)])
@@ -366,6 +371,8 @@ def _text_and_stop(
             if best is None or score < best[0]:
                 best = (score, chosen)
             rank += 1
+        if best is not None and best[0][:2] == (0, 0):
+            break  # whole, in the bar's own height: the options after are never better
     if best is None:
         return [], (0.0, _growth(placed, room.bar))
     for piece in best[1]:

@@ -76,7 +76,9 @@ class LaneContent:
         `span` the inches across it takes.
         """
         rows = pack_bars(records, phased, scale, s, measure)
-        compact = pack_bars(records, phased, scale, s, measure, lines=False)
+        compact = rows
+        if any(p.under or "\n" in p.text for packed in rows for spec in packed for p in spec.pieces):
+            compact = pack_bars(records, phased, scale, s, measure, lines=False)
         marks = [r for r in records if not r.is_interval]
         points = group_points(marks, scale, s.marker)
         levels = dodge(marks, scale, s.marker)

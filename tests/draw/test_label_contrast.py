@@ -14,7 +14,8 @@ from matplotlib.transforms import Bbox
 from atc_timeline.draw.contrast import MIN_CONTRAST, contrast, luminance, text_on
 from atc_timeline.draw.figure import draw_timeline
 from atc_timeline.draw.shapes import phase_color
-from atc_timeline.draw.themes import THEMES
+from atc_timeline.draw.style import style_theme
+from atc_timeline.draw.themes import LIGHT, THEMES
 from atc_timeline.options import ChartOptions
 from atc_timeline.pipeline import layout_case
 from atc_timeline.readers.yaml_case import load_case
@@ -119,3 +120,13 @@ def test_labels_on_bars_read_and_hide_nothing(path, size, theme):
             continue
         extent = artist.get_window_extent(renderer)
         assert not any(extent.overlaps(box) for box in shown), f"{artist} over a bar's label"
+
+
+@pytest.mark.parametrize(("colour", "expected"), [("#1F1F5C", "#FFFFFF"), ("#FFE680", "#1A1A1A")])
+def test_a_house_styles_bar_colour_gets_text_that_reads_on_it(colour, expected):
+    theme = style_theme({"bars": {"targeted": colour}}, LIGHT)
+    layout = layout_case(load_case(FOUNDING), ChartOptions(dpi=40), theme)
+    fig = draw_timeline(layout, theme, dpi=40)
+    label = next(t for t in fig.findobj(Text) if (t.get_gid() or "").startswith("bar-cabozantinib"))
+    assert to_hex(label.get_color()).upper() == expected
+    assert contrast(expected, colour) >= MIN_CONTRAST

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +15,7 @@ from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.model import Sizes
 from atc_timeline.layout.records import EventRecord
 from atc_timeline.layout.text import ELLIPSIS
-from atc_timeline.options import ChartOptions
+from atc_timeline.options import SIZE_PRESETS, ChartOptions
 from atc_timeline.pipeline import layout_case
 from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import CASES, FOUNDING
@@ -250,12 +252,18 @@ def test_the_founding_case_shows_its_stop_reasons_and_radiotherapy_whole():
 @pytest.mark.parametrize("size", ["slide-16x9", "journal-2col", "journal-1col"])
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_bar_texts_keep_to_their_lane_clear_of_each_other_and_of_other_bars(path, size):
-    layout = layout_case(load_case(path), ChartOptions.for_size(size))
+    _assert_bar_texts_clear(layout_case(load_case(path), ChartOptions.for_size(size)))
+
+
+def _assert_bar_texts_clear(layout):
+    """Bar, stop and dose texts: in their lane, apart, off other bars, never a stub."""
     lanes = {lane.name: lane for lane in layout.lanes}
     owner = {b.event_id: b for b in (*layout.bars, *layout.phases)}
-    texts = [label for label in layout.labels if label.role in ("bar", "stop", "phase")]
+    texts = [label for label in layout.labels if label.role in ("bar", "stop", "phase", "doses")]
+    figure = type(layout.axes)(0, 0, layout.width, layout.height)
     eps = 1e-6
     for label in texts:
+        assert label.box.inside(figure), f"{label.text!r} leaves the figure"
         lane = lanes[owner[label.event_id].lane]
         assert lane.y0 - eps <= label.box.y0 - layout.axes.y0
         assert label.box.y1 - layout.axes.y0 <= lane.y1 + eps
@@ -263,6 +271,8 @@ def test_bar_texts_keep_to_their_lane_clear_of_each_other_and_of_other_bars(path
         if shortened:
             head = label.text.replace("\n", " ")[: -len(ELLIPSIS)]
             assert any(c.isalpha() for c in head), f"{label.text!r} is a stub"
+    if layout.crowded:
+        return  # lanes squeezed to fit: texts may crowd, as the layout reports
     for a, b in itertools.combinations(texts, 2):
         assert not a.box.intersects(b.box), f"{a.text!r} overlaps {b.text!r}"
     for label in texts:
@@ -322,3 +332,102 @@ def test_long_texts_are_never_stubs(size):
             assert any(c.isalpha() for c in head), shown
             assert whole.startswith(head), shown
             assert whole[len(head)] == " ", f"{shown!r} cuts a word"
+
+
+WORDS = st.lists(
+    st.sampled_from(
+        [
+            "Arteriovenous",
+            "thrombosis",
+            "of",
+            "the",
+            "left",
+            "neck",
+            "grade",
+            "3",
+            "pyrexia",
+            "20 mg",
+            "QD",
+            "fistula",
+            "progression",
+        ]
+    ),
+    min_size=1,
+    max_size=12,
+)
+BASE = dt.date(2019, 1, 1)
+
+
+@st.composite
+def bars_case(draw: st.DrawFn):
+    """A case of drugs with dose phases and stop reasons, radiotherapy and adverse events, long texts."""
+    span = draw(st.integers(90, 1500))
+
+    def day(lo: int = 0, hi: int = span) -> dt.date:
+        return BASE + dt.timedelta(days=draw(st.integers(lo, hi)))
+
+    data: dict = {
+        "schema": "atc-timeline/1",
+        "case": {
+            "id": "g",
+            "title": "Generated",
+            "data_cutoff": (BASE + dt.timedelta(span + 30)).isoformat(),
+        },
+        "diagnosis": {"label": "ATC", "date": BASE.isoformat()},
+    }
+    for n in range(draw(st.integers(1, 4))):
+        start = day(0, span - 10)
+        end = day((start - BASE).days + 5, span)
+        med = {
+            "id": f"m{n}",
+            "label": " ".join(draw(WORDS)),
+            "class": "targeted",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+        if draw(st.booleans()):
+            med["stop_reason"] = " ".join(draw(WORDS))
+        phases = draw(st.integers(0, 6))
+        if phases:
+            days = sorted(
+                {
+                    start + dt.timedelta(days=k)
+                    for k in draw(
+                        st.lists(st.integers(0, (end - start).days), min_size=phases, max_size=phases)
+                    )
+                }
+            )
+            days[0] = start
+            med["phases"] = [
+                {"start": d.isoformat(), "dose": f"{10 + 2 * i} mg", "schedule": "QD"}
+                for i, d in enumerate(sorted(set(days)))
+            ]
+        data.setdefault("medications", []).append(med)
+    for n in range(draw(st.integers(0, 3))):
+        start = day(0, span - 5)
+        data.setdefault("radiotherapy", []).append(
+            {
+                "id": f"r{n}",
+                "label": " ".join(draw(WORDS)),
+                "start": start.isoformat(),
+                "end": (start + dt.timedelta(days=draw(st.integers(1, 60)))).isoformat(),
+            }
+        )
+    for n in range(draw(st.integers(0, 4))):
+        start = day(0, span - 5)
+        data.setdefault("adverse_events", []).append(
+            {
+                "id": f"a{n}",
+                "term": " ".join(draw(WORDS)),
+                "grade": draw(st.integers(1, 4)),
+                "start": start.isoformat(),
+                "end": draw(st.sampled_from(["unknown", (start + dt.timedelta(days=40)).isoformat()])),
+            }
+        )
+    return load_case_text(yaml.safe_dump(data, sort_keys=False), "generated.yaml")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bars_case(), st.sampled_from(sorted(SIZE_PRESETS)))
+def test_generated_bar_texts_keep_clear_and_whole(case, size):
+    _assert_bar_texts_clear(layout_case(case, ChartOptions.for_size(size)))

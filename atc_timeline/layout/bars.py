@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ _STOP_GAP = 0.1  # between a bar (or the text right of it) and its stop reason, 
 _ROW_GAP = 0.08  # the least room between two bars sharing a row, inches
 _UNDER_GAP = 0.02  # between a bar's lower edge and the line of text under it, inches
 _EDGE = 0.02  # texts keep this far inside the plot's left and right edges, inches
+_RULE_GAP = 0.03  # between the cut-off or time-zero line and a text beside it, inches
 STOP_MARK = "\u2715"
 # What a text may not end on once cut: a dangling separator reads as if more were coming.
 _TRAILING = " \u00b7:;,/+-\u2013(&"
@@ -89,13 +91,17 @@ def pack_bars(
     s: Sizes,
     measure: Measure,
     lines: bool = True,
+    rules: tuple[float, ...] = (),
 ) -> list[list[BarSpec]]:
-    """A lane's bars (not their phases) packed into rows, each bar in the first row it fits."""
+    """A lane's bars (not their phases) packed into rows, each bar in the first row it fits.
+
+    `rules`: where the cut-off and time-zero lines run (figure inches); texts keep off them.
+    """
     rows: list[list[BarSpec]] = []
     for record in records:
         if not record.is_interval or record.kind == "phase":
             continue
-        spec = bar_spec(record, phased.get(record.event_id, ()), scale, s, measure, lines)
+        spec = bar_spec(record, phased.get(record.event_id, ()), scale, s, measure, lines, rules)
         for packed in rows:
             if all(spec.x1 + _ROW_GAP <= o.x0 or o.x1 + _ROW_GAP <= spec.x0 for o in packed):
                 packed.append(spec)
@@ -225,6 +231,33 @@ class _Room:
     measure: Measure
     lines: bool  # texts may take more height: two lines, or the line under the bar
     bar: float  # the bar's height, inches
+    rules: tuple[float, ...] = ()  # where the cut-off and time-zero lines run down the plot, inches
+
+    def crossings(self, x0: float, x1: float) -> int:
+        """How many of the plot's vertical lines run through a text from x0 to x1 off the bars."""
+        return sum(1 for x in self.rules if x0 - _RULE_GAP < x < x1 + _RULE_GAP)
+
+    def clear_right(self, x: float) -> float:
+        """The width from x to the first line right of it (or to the plot's edge), inches."""
+        return min([self.right, *(r - _RULE_GAP for r in self.rules if r > x)]) - x
+
+    def clear_left(self, x: float) -> float:
+        """The width from the last line left of x (or the plot's edge) to x, inches."""
+        return x - max([self.left, *(r + _RULE_GAP for r in self.rules if r < x)])
+
+    def stretches(self) -> list[float]:
+        """The widths between the plot's edges and its lines, widest first."""
+        cuts = sorted([self.left, *(r for r in self.rules if self.left < r < self.right), self.right])
+        widths = [b - a - 2 * _RULE_GAP for a, b in itertools.pairwise(cuts)]
+        return sorted((w for w in widths if w > 0), reverse=True)
+
+    def clear_of_rules(self, x: float, w: float, lo: float, hi: float) -> float:
+        """The left edge nearest x, within lo..hi, of a text `w` wide that no line runs through; else x."""
+        if not self.crossings(x, x + w):
+            return x
+        spots = [r + _RULE_GAP for r in self.rules] + [r - _RULE_GAP - w for r in self.rules]
+        spots = [c for c in spots if lo - 1e-9 <= c <= hi - w + 1e-9 and not self.crossings(c, c + w)]
+        return min(spots, key=lambda c: abs(c - x), default=x)
 
     def width(self, text: str) -> tuple[float, float]:
         """Width and height of the text, inches."""
@@ -254,6 +287,7 @@ def bar_spec(
     s: Sizes,
     measure: Measure,
     lines: bool = True,
+    rules: tuple[float, ...] = (),
 ) -> BarSpec:
     """Decide where a bar's texts go and how much room the bar and its texts take horizontally.
 
@@ -265,10 +299,9 @@ def bar_spec(
     solid0 = g.inch(record.start_hi)
     solid1 = bx1 if record.end_status == "ongoing" else g.inch(record.end_lo)
     end = g.inch(record.end_hi) - _EDGE
-    room = _Room(
-        bx0, bx1, solid0, solid1, end, g.left + _EDGE, g.right - _EDGE, s.label, measure, lines, s.bar_height
-    )
-    best: tuple[tuple[float, float, int], list[Piece]] | None = None
+    left, right = g.left + _EDGE, g.right - _EDGE
+    room = _Room(bx0, bx1, solid0, solid1, end, left, right, s.label, measure, lines, s.bar_height, rules)
+    best: tuple[tuple[float, float, int, int], list[Piece]] | None = None
     # Dose texts under the bar may take the line a stop reason wants: try both ways.
     for rank, phase_under in enumerate((True, False, None) if phases and lines else (lines,)):
         line = _Line()
@@ -280,12 +313,13 @@ def bar_spec(
         else:
             pieces = list(_phase_pieces(record, phases, g, room, line, phase_under))
         lost = sum(max(len(ph.label.replace(" ", "")) - _kept(p.text), 0) for ph, p in _shown(phases, pieces))
-        rest, (rest_lost, height) = _text_and_stop(record, bool(phases), room, line, pieces)
-        score = (lost + rest_lost, height, rank)
+        rest, (rest_lost, height, crossed) = _text_and_stop(record, bool(phases), room, line, pieces)
+        crossed += sum(room.crossings(p.x0, p.x1) for p in pieces if p.under)
+        score = (lost + rest_lost, height, crossed, rank)
         if best is None or score < best[0]:
             best = (score, pieces + rest)
-        if score[:2] == (0, 0):
-            break  # all whole in the bar's own height: nothing later does better
+        if score[:3] == (0, 0, 0):
+            break  # all whole, clear and in the bar's own height: nothing later does better
     pieces = best[1] if best is not None else []
     x0 = min([bx0, *(p.x0 for p in pieces)])
     x1 = max([bx1, *(p.x1 for p in pieces)])
@@ -340,7 +374,7 @@ def _growth(pieces: Sequence[Piece], bar: float) -> float:
 
 def _text_and_stop(
     record: EventRecord, has_phases: bool, room: _Room, line: _Line, placed: list[Piece]
-) -> tuple[list[Piece], tuple[float, float]]:
+) -> tuple[list[Piece], tuple[float, float, int]]:
     """The bar's text and stop reason where they show most in least height; what is lost, the growth."""
     text = record.bar_text()
     # A range of unknown position (within_period) has no bar to carry its text.
@@ -351,7 +385,7 @@ def _text_and_stop(
         if room.width(fuller)[0] <= inner:
             text = fuller
     stop = f"{STOP_MARK} {record.stop_reason}" if record.stop_reason else ""
-    best: tuple[tuple[float, float, int], list[Piece]] | None = None
+    best: tuple[tuple[float, float, int, int], list[Piece]] | None = None
     rank = 0
     for text_piece in _text_options(record, text, has_phases, room, line):
         taken = _Line()
@@ -367,18 +401,22 @@ def _text_and_stop(
             lost = len(text.replace(" ", "")) + len(stop.replace(" ", "")) - shown
             # The height the row grows by, against the bar's height of the first attempt (a
             # near enough guess: the spacing shrinks a little in later ones).
-            score = (float(lost), round(_growth([*placed, *chosen], room.bar), 4), rank)
+            # A line through a text off the bar costs less than a word lost or more height:
+            # height the chart lacks is paid for in shortened texts elsewhere.
+            crossed = sum(room.crossings(p.x0, p.x1) for p in chosen if not p.on_bar)
+            growth = round(_growth([*placed, *chosen], room.bar), 4)
+            score = (float(lost), growth, crossed, rank)
             if best is None or score < best[0]:
                 best = (score, chosen)
             rank += 1
-        if best is not None and best[0][:2] == (0, 0):
-            break  # whole, in the bar's own height: the options after are never better
+        if best is not None and best[0][:3] == (0, 0, 0):
+            break  # whole, clear and in the bar's own height: the options after are never better
     if best is None:
-        return [], (0.0, _growth(placed, room.bar))
+        return [], (0.0, _growth(placed, room.bar), 0)
     for piece in best[1]:
         if piece.under:
             line.take(piece)
-    return best[1], best[0][:2]
+    return best[1], best[0][:3]
 
 
 def _kept(text: str) -> int:
@@ -431,22 +469,39 @@ def _wrapped_and_under(
     line: _Line,
     piece: Callable[..., Piece],
 ) -> Iterator[Piece]:
-    """The bar's text on two lines beside the bar, then under it on one line or two."""
-    for width, x, ha in ((right_room, room.bx1 + _PAD, "left"), (left_room, room.bx0 - _PAD, "right")):
+    """The bar's text on two lines beside the bar, then under it on one line or two.
+
+    Each also narrowed to keep clear of the cut-off and time-zero lines, where that still fits.
+    """
+    right_x, left_x = room.bx1 + _PAD, room.bx0 - _PAD
+    beside = [(w, right_x, "left") for w in {right_room, min(right_room, room.clear_right(right_x))}]
+    beside += [(w, left_x, "right") for w in {left_room, min(left_room, room.clear_left(left_x))}]
+    for width, x, ha in beside:
         wrapped = wrap_whole(text, width, room.size, room.measure)
         if wrapped:
             option = piece(wrapped, x, ha)
             # Two lines stand taller than the bar, into the line under it.
             if line.free(option.x0, option.x1):
                 yield option
+    yield from _under_options(text, room, line, lambda shown, x: piece(shown, x, "left", under=True))
+
+
+def _under_options(
+    text: str, room: _Room, line: _Line, piece: Callable[[str, float], Piece]
+) -> Iterator[Piece]:
+    """The text under the bar on one line, else on two, across the plot or between its lines."""
     across = room.right - room.left
-    for shown in (text, wrap_whole(text, across, room.size, room.measure)):
-        w = room.width(shown)[0] if shown else across + 1.0
-        if w <= across:
+    seen = set()
+    for width in (across, *room.stretches()):
+        for shown in (text, wrap_whole(text, width, room.size, room.measure)):
+            w = room.width(shown)[0] if shown else across + 1.0
+            if not shown or w > width or shown in seen:
+                continue
+            seen.add(shown)
             x = _under_x(room, w)
             if line.free(x, x + w):
-                yield piece(shown, x, "left", under=True)
-                return
+                yield piece(shown, x)
+                break
 
 
 def _under_x(room: _Room, w: float) -> float:
@@ -455,9 +510,8 @@ def _under_x(room: _Room, w: float) -> float:
     Why not past its end: what lies right of a bar is later in time (the next line of
     treatment, the cut-off line); the space before a bar is more often empty.
     """
-    if room.bx0 + w <= room.end:
-        return room.bx0
-    return min(max(room.end - w, room.left), room.right - w)
+    x = room.bx0 if room.bx0 + w <= room.end else min(max(room.end - w, room.left), room.right - w)
+    return room.clear_of_rules(x, w, room.left, room.right)
 
 
 def _inside_x(room: _Room, w: float) -> float | None:
@@ -481,17 +535,24 @@ def _stop_options(record: EventRecord, stop: str, after: float, room: _Room, lin
     w = room.width(stop)[0]
     if w <= width:
         yield piece(stop, start, "left")
-    wrapped = wrap_whole(stop, width, room.size, room.measure) if room.lines else ""
-    if wrapped and line.free(start, start + room.width(wrapped)[0]):
-        yield piece(wrapped, start, "left")
+    for narrow in {width, min(width, room.clear_right(start))} if room.lines else ():
+        wrapped = wrap_whole(stop, narrow, room.size, room.measure)
+        if wrapped and line.free(start, start + room.width(wrapped)[0]):
+            yield piece(wrapped, start, "left")
     across = room.right - room.left
-    for shown in (stop, wrap_whole(stop, across, room.size, room.measure)) if room.lines else ():
-        sw = room.width(shown)[0] if shown else across + 1.0
-        # Under the bar, ending where the bar ends (or starting at the plot's left edge).
-        x = min(max(room.bx1, room.left + sw), room.right)
-        if sw <= across and line.free(x - sw, x):
-            yield piece(shown, x, "right", under=True)
-            break
+    seen = set()
+    for span in (across, *room.stretches()) if room.lines else ():
+        for shown in (stop, wrap_whole(stop, span, room.size, room.measure)):
+            sw = room.width(shown)[0] if shown else across + 1.0
+            if not shown or sw > span or shown in seen:
+                continue
+            seen.add(shown)
+            # Under the bar, ending where the bar ends (or starting at the plot's left edge).
+            x = min(max(room.bx1, room.left + sw), room.right)
+            x = room.clear_of_rules(x - sw, sw, room.left, room.right) + sw
+            if line.free(x - sw, x):
+                yield piece(shown, x, "right", under=True)
+                break
     reason = word_cut(record.stop_reason, width - room.width(f"{STOP_MARK} ")[0], room.size, room.measure)
     if reason:
         yield piece(f"{STOP_MARK} {reason}", start, "left")
@@ -521,6 +582,7 @@ def _phase_pieces(
         # Under its segment, centred on it, if the line there is free and inside the plot
         # (and not past the bar's end, where the cut-off line may run).
         ux = min(max(mid, room.left + w / 2), room.end - w / 2)
+        ux = room.clear_of_rules(ux - w / 2, w, room.left, room.end) + w / 2
         fits = under and room.left <= ux - w / 2 <= mid <= ux + w / 2
         if fits and line.free(ux - w / 2, ux + w / 2):
             below = _piece(room, "phase", phase.label, ux, "center", phase.event_id, full, under=True)

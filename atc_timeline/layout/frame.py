@@ -151,7 +151,8 @@ def make_frame(
         if name not in lanes:
             records = prep.by_lane.get(name, [])
             span = names.spans.get(name)
-            lanes[name] = LaneContent.of(name, records, prep.phases, g, s, measure, names.band, span)
+            rules = (g.inch(prep.days[2]), g.inch(zero))  # the cut-off and time-zero lines
+            lanes[name] = LaneContent.of(name, records, prep.phases, g, s, measure, names.band, span, rules)
         return lanes[name]
 
     return Frame(

@@ -69,16 +69,18 @@ class LaneContent:
         measure: Measure,
         band: float = 0.0,
         span: tuple[float, float] | None = None,
+        rules: tuple[float, ...] = (),
     ) -> LaneContent:
         """Pack a lane's bars into rows and group its point events (both fixed for a text size).
 
         `band`: the height of the lane's name atop the lane (0 with the names in a column),
-        `span` the inches across it takes.
+        `span` the inches across it takes; `rules`: where the cut-off and time-zero lines run
+        (figure inches), which bar texts keep off.
         """
-        rows = pack_bars(records, phased, scale, s, measure)
+        rows = pack_bars(records, phased, scale, s, measure, rules=rules)
         compact = rows
         if any(p.under or "\n" in p.text for packed in rows for spec in packed for p in spec.pieces):
-            compact = pack_bars(records, phased, scale, s, measure, lines=False)
+            compact = pack_bars(records, phased, scale, s, measure, lines=False, rules=rules)
         marks = [r for r in records if not r.is_interval]
         points = group_points(marks, scale, s.marker)
         levels = dodge(marks, scale, s.marker)

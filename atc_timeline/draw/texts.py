@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from matplotlib.patches import Rectangle
 from matplotlib.patheffects import Stroke
 
 from atc_timeline.draw.contrast import text_on
 from atc_timeline.draw.shapes import phase_fill
 from atc_timeline.draw.sheet import Plot, Sheet, plain_text
 from atc_timeline.draw.themes import Theme
-from atc_timeline.layout import LINE_SPACING, Label, TimelineLayout
+from atc_timeline.layout import LINE_SPACING, Bar, Label, TimelineLayout
 
 # A halo's stroke width in font sizes: wide enough to clear the space between two words.
 HALO = 0.45
@@ -25,7 +26,8 @@ def draw_labels(
         color = {"text": theme.text, "muted": theme.muted, "cutoff": theme.cutoff, "stop": theme.stop}.get(
             label.color_key, theme.text
         )
-        fill = _fill_under(label, layout, theme) if label.color_key == "on_bar" else ""
+        under = _bar_under(label, layout) if label.color_key == "on_bar" else None
+        fill = _fill(under, theme) if under is not None else ""
         if fill:
             color = text_on(fill, theme.text, theme.background)
         extra: dict[str, Any] = {}
@@ -40,10 +42,10 @@ def draw_labels(
         if label.role == "stop" and label.box.x0 <= layout.day_to_inch(layout.cutoff_x) <= label.box.x1:
             # A stop reason may run across the cut-off line; a plate keeps it legible.
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.85, "lw": 0, "pad": 0.5}
-        if fill:
+        if under is not None:
             # No plate on a bar: a pale box there reads as a break in treatment. A halo in
             # the fill's own colour keeps hatching and fades off the letters instead.
-            _halo(target, label, fill)
+            _halo(target, label, fill, under)
         plain_text(
             target,
             label.x,
@@ -62,25 +64,28 @@ def draw_labels(
             titles[gid] = label.full_text
 
 
-def _fill_under(label: Label, layout: TimelineLayout, theme: Theme) -> str:
-    """The colour of the bar or phase segment a label sits on."""
-    for phase in layout.phases:
-        if phase.event_id == label.event_id:
-            return phase_fill(phase, theme)
-    for bar in layout.bars:
+def _bar_under(label: Label, layout: TimelineLayout) -> Bar | None:
+    """The dose phase or bar a label sits on (None if none)."""
+    for bar in (*layout.phases, *layout.bars):
         if bar.event_id == label.event_id:
-            return theme.bar(bar.category).color
-    return theme.background
+            return bar
+    return None
 
 
-def _halo(target: Sheet, label: Label, fill: str) -> None:
+def _fill(bar: Bar, theme: Theme) -> str:
+    """The colour a bar or dose phase is filled with."""
+    return phase_fill(bar, theme) if bar.phase else theme.bar(bar.category).color
+
+
+def _halo(target: Sheet, label: Label, fill: str, bar: Bar) -> None:
     """The label's letters stroked wide in `fill`, under the label, so nothing but fill touches them.
 
     Why a second text, not a path effect on the label: matplotlib draws text with path effects
     as outlines, and the label must stay real, searchable text in SVG and PDF. It has no gid,
-    so it is no label of its own.
+    so it is no label of its own. It is clipped to its bar: a squeezed bar is lower than the
+    text, and a halo past its edges would draw blots of fill on the lane.
     """
-    plain_text(
+    halo = plain_text(
         target,
         label.x,
         label.y,
@@ -94,6 +99,9 @@ def _halo(target: Sheet, label: Label, fill: str) -> None:
         zorder=4.9,
         path_effects=[Stroke(linewidth=HALO * label.size, foreground=fill, joinstyle="round")],
     )
+    box = Rectangle((bar.start_lo, bar.y - bar.height / 2), bar.end_hi - bar.start_lo, bar.height)
+    box.set_transform(target.transform)
+    halo.set_clip_path(box)
 
 
 def draw_header_footer(overlay: Sheet, layout: TimelineLayout, theme: Theme) -> None:

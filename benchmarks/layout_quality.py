@@ -121,8 +121,8 @@ def drawn_texts(fig: Figure) -> list[Drawn]:
     found = []
     for artist in fig.findobj(Text):
         text = artist.get_text()
-        if not text.strip() or not artist.get_visible():
-            continue
+        if not text.strip() or not artist.get_visible() or artist.get_label() == "halo":
+            continue  # a halo is drawn under its text, not a text of its own
         e = artist.get_window_extent(renderer)
         found.append(
             Drawn(artist, text, artist.get_gid() or "", Box(e.x0 / dpi, e.y0 / dpi, e.x1 / dpi, e.y1 / dpi))
@@ -296,7 +296,8 @@ def _halo(artist: Text) -> Any | None:
         color = gc.get("foreground") or gc.get("color")
         if color is not None:
             return color
-    return None
+    label = artist.get_label() or ""
+    return label[len("on-halo:") :] if label.startswith("on-halo:") else None  # a halo drawn under it
 
 
 def _family(layout: TimelineLayout, event_id: str) -> set[str]:

@@ -15,6 +15,9 @@ from atc_timeline.layout import LINE_SPACING, Bar, Label, TimelineLayout
 
 # A halo's stroke width in font sizes: wide enough to clear the space between two words.
 HALO = 0.45
+# The Artist label of a halo text, and the prefix of the one of the text on it (then its colour).
+HALO_TEXT = "halo"
+HALO_OF = "on-halo:"
 
 
 def draw_labels(
@@ -46,6 +49,8 @@ def draw_labels(
             # No plate on a bar: a pale box there reads as a break in treatment. A halo in
             # the fill's own colour keeps hatching and fades off the letters instead.
             _halo(target, label, fill, under)
+            # Named so that checks of the drawn figure pair a label with its halo.
+            extra["label"] = f"{HALO_OF}{fill}"
         plain_text(
             target,
             label.x,
@@ -90,6 +95,7 @@ def _halo(target: Sheet, label: Label, fill: str, bar: Bar) -> None:
         label.x,
         label.y,
         label.text,
+        label=HALO_TEXT,
         ha=label.ha,
         va=label.va,
         fontsize=label.size,

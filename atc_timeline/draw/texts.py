@@ -45,7 +45,7 @@ def draw_labels(
         if label.role == "stop" and label.box.x0 <= layout.day_to_inch(layout.cutoff_x) <= label.box.x1:
             # A stop reason may run across the cut-off line; a plate keeps it legible.
             extra["bbox"] = {"facecolor": theme.background, "alpha": 0.85, "lw": 0, "pad": 0.5}
-        if under is not None:
+        if under is not None and _needs_halo(label, under, layout, theme):
             # No plate on a bar: a pale box there reads as a break in treatment. A halo in
             # the fill's own colour keeps hatching and fades off the letters instead.
             _halo(target, label, fill, under)
@@ -80,6 +80,25 @@ def _bar_under(label: Label, layout: TimelineLayout) -> Bar | None:
 def _fill(bar: Bar, theme: Theme) -> str:
     """The colour a bar or dose phase is filled with."""
     return phase_fill(bar, theme) if bar.phase else theme.bar(bar.category).color
+
+
+def _needs_halo(label: Label, bar: Bar, layout: TimelineLayout, theme: Theme) -> bool:
+    """False where nothing but the plain fill lies under the label: no hatching, fade, other phase or line.
+
+    Why skip it there: a halo is drawn as outlines in SVG and PDF, much larger than the text.
+    """
+    if theme.bar(bar.category).hatch:
+        return True
+    x0, x1 = layout.day_to_inch(bar.start_hi), layout.day_to_inch(bar.end_lo)
+    if not (x0 <= label.box.x0 and label.box.x1 <= x1):
+        return True  # over a faded, uncertain end
+    family = {bar.event_id, bar.parent_id} - {""}
+    others = [p for p in layout.phases if p is not bar and (p.parent_id in family or p.event_id in family)]
+    for p in others:
+        if layout.day_to_inch(p.start_lo) < label.box.x1 and layout.day_to_inch(p.end_hi) > label.box.x0:
+            return True  # another dose phase drawn under part of it
+    lines = (layout.day_to_inch(layout.cutoff_x), layout.day_to_inch(layout.zero_x))
+    return any(label.box.x0 < x < label.box.x1 for x in lines)
 
 
 def _halo(target: Sheet, label: Label, fill: str, bar: Bar) -> None:

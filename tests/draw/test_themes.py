@@ -218,7 +218,9 @@ def test_smooth_fades_keep_svg_and_pdf_small():
     # 272 kB, PDF 78 kB at slide size.
     for fmt, before in (("svg", 272_543), ("pdf", 78_419)):
         size = len(render_case(LENVATINIB, fmt, ChartOptions(), THEMES["dark"]))
-        assert size < before * 1.4, (fmt, size)  # +24 % SVG, +12 % PDF when measured
+        # +24 % SVG, +12 % PDF when measured; the halos of texts on hatched bars (outlines in
+        # SVG and PDF) take the SVG to +41 %.
+        assert size < before * 1.5, (fmt, size)
 
 
 def test_marker_shape_passes_matplotlib_codes_through():

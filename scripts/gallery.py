@@ -1,4 +1,4 @@
-"""Render every case in every size preset and theme into docs/gallery/ (the README's gallery).
+"""Render every case in every size preset and theme into docs/gallery/, and the README's figures.
 
 Run: python scripts/gallery.py [--dpi 60]
 """
@@ -16,6 +16,12 @@ from atc_timeline.readers.yaml_case import load_case
 from atc_timeline.writers.atomic import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
+FOUNDING = ROOT / "cases" / "atc-2017-nivolumab-cabozantinib.yaml"
+# The README's own figures, at a dpi that reads at their real size: (file, size preset, dpi).
+README_FIGURES = (
+    ("founding-case.png", "slide-16x9", 150),
+    ("founding-case-journal-1col.png", "journal-1col", 200),
+)
 
 
 def main() -> None:
@@ -35,6 +41,11 @@ def main() -> None:
                 target = args.out / f"{path.stem}--{size}--{name}.png"
                 write_atomic(target, data)
                 print(target.relative_to(ROOT))
+    founding = load_case(FOUNDING)
+    for name, size, dpi in README_FIGURES:
+        target = ROOT / "docs" / name
+        write_atomic(target, render_case(founding, "png", ChartOptions.for_size(size, dpi=dpi)))
+        print(target.relative_to(ROOT))
 
 
 if __name__ == "__main__":

@@ -6,10 +6,20 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 
-from atc_timeline.draw.shapes import DOTTED, VEIL_HATCH, bar_pieces, darker, marker_shape, stop_mark, to_rgba
+from atc_timeline.draw.shapes import (
+    DOTTED,
+    VEIL_HATCH,
+    bar_pieces,
+    darker,
+    marker_shape,
+    phase_fill,
+    stop_mark,
+    to_rgba,
+)
 from atc_timeline.draw.sheet import Sheet, plain_text
 from atc_timeline.draw.themes import Theme
 from atc_timeline.layout import Bar, TimelineLayout, legend_handle_width, legend_row_height
+from atc_timeline.layout.doses import LIGHTEST
 from atc_timeline.layout.model import MIN_TEXT_POINTS
 
 
@@ -56,6 +66,14 @@ def _legend_handle(
             gid=gid,
         )
         ax.add_artist(rect)
+    elif key.startswith("dose:"):
+        _dose_handle(ax, key[5:], x, y, w, h, theme, gid)
+    elif key == "metastasis":
+        # As along the plot's foot: a tick of the text colour up from a base line.
+        ax.add_artist(Line2D([x + w * 0.1, x + w * 0.9], [y - h / 2] * 2, color=theme.muted, lw=0.6 * k))
+        ax.add_artist(
+            Line2D([x + w / 2] * 2, [y - h / 2, y + h * 0.6], color=theme.text, lw=1.4 * k, gid=gid)
+        )
     elif key == "fuzzy":
         bar = Bar(
             "legend", "legend", "other", "", x, x + w * 0.45, x + w * 0.55, x + w, y, h, "date", False, False
@@ -96,6 +114,26 @@ def _legend_handle(
                 markeredgewidth=k,
                 linestyle="none",
                 gid=gid,
+            )
+        )
+
+
+def _dose_handle(
+    ax: Sheet, category: str, x: float, y: float, w: float, h: float, theme: Theme, gid: str
+) -> None:
+    """A drug's bar in three dose phases, highest first, shaded as on the chart (draw.shapes.phase_fill)."""
+    levels = (1.0, (1.0 + LIGHTEST) / 2, LIGHTEST)
+    third = w / len(levels)
+    for i, level in enumerate(levels):
+        phase = Bar("legend", "phase", category, "", 0, 0, 0, 0, 0, 0, "date", True, True, level=level)
+        ax.add_artist(
+            Rectangle(
+                (x + i * third, y - h / 2),
+                third,
+                h,
+                facecolor=phase_fill(phase, theme),
+                lw=0,
+                gid=gid if i == 0 else f"{gid}-{i + 1}",
             )
         )
 

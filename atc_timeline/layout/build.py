@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from atc_timeline.layout.bars import Placing
 from atc_timeline.layout.doses import shade_phases
-from atc_timeline.layout.frame import MARGIN, Chart, Frame
+from atc_timeline.layout.frame import MARGIN, Chart, Frame, legend_of
 from atc_timeline.layout.lane_names import lane_names, name_label
 from atc_timeline.layout.lanes import LanePlacer, LanePlan, squeeze
 from atc_timeline.layout.metastases import Strip, plan_strip, strip_layout
@@ -75,8 +75,8 @@ def build(chart: Chart, fit: Fit) -> TimelineLayout:
         subtitle_y=fit.subtitle_y,
         footnote_y=fit.footnote_y,
         legend_y=fit.legend_y,
-        legend_rows=f.legend_rows,
-        legend_col_x=f.legend_cols,
+        legend_rows=legend_of(f, bool(metastases)).rows,
+        legend_col_x=legend_of(f, bool(metastases)).xs,
         cutoff_x=cutoff,
         cutoff_status=context.status,
         zero_x=zero,

@@ -113,6 +113,12 @@ def dose_levels(phases: list[EventRecord]) -> dict[str, float]:
     }
 
 
+def ranked_by_dose(phases: list[EventRecord]) -> bool:
+    """True when a drug's phases are shaded by dose: their doses compare and differ."""
+    doses = _intensities(sorted(phases, key=lambda p: p.phase))
+    return doses is not None and len({round(d, 9) for d in doses if d is not None}) > 1
+
+
 def shade_phases(bars: Iterable[Bar], phases: dict[str, list[EventRecord]]) -> tuple[Bar, ...]:
     """The phase bars with their dose level set, from their drug's phases (`phases` by drug id)."""
     levels: dict[str, float] = {}

@@ -14,7 +14,7 @@ from atc_timeline.layout.caption import wrap_caption
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.lane_names import LaneNames, lane_names, placed_across
 from atc_timeline.layout.lanes import LaneContent
-from atc_timeline.layout.legend import legend_entries, legend_rows
+from atc_timeline.layout.legend import LegendBlock, legend_block, legend_entries, with_metastases
 from atc_timeline.layout.model import LayoutOptions, LegendEntry, Sizes, TickRow
 from atc_timeline.layout.records import EventRecord, day_number, event_records
 from atc_timeline.layout.text import Measure, line_height
@@ -30,7 +30,7 @@ class Prepared:
     event_ids: tuple[str, ...]
     by_lane: dict[str, list[EventRecord]]
     phases: dict[str, list[EventRecord]]  # a medication's dose phases, by its id
-    legend: list[LegendEntry]
+    legend: list[LegendEntry]  # with the dated-metastasis mark, if the case has any
     days: tuple[float, float, float, float]  # first start, last end, cut-off, time zero
 
     @staticmethod
@@ -48,7 +48,10 @@ class Prepared:
         lo = min([*(r.start_lo for r in records), cutoff, zero])
         hi = max([*(r.end_hi for r in records), cutoff])
         ids = tuple(r.event_id for r in records)
-        return Prepared(ids, by_lane, phases, legend_entries(records), (lo, hi, cutoff, zero))
+        legend = legend_entries(records, phases)
+        if context.metastases:
+            legend = with_metastases(legend)
+        return Prepared(ids, by_lane, phases, legend, (lo, hi, cutoff, zero))
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ class Frame:
     legend_rows: tuple[tuple[LegendEntry, ...], ...]
     legend_cols: tuple[tuple[float, ...], ...]
     legend_h: float
+    # The legend of a chart drawn without its metastasis marks (a tight chart leaves them
+    # out): None where it is the legend above.
+    legend_bare: LegendBlock | None
     line: float  # height of one tier of point labels
     relative_label: str  # the relative axis's title, e.g. "Months since diagnosis"
     ticks: TickRow  # below the plot
@@ -77,6 +83,13 @@ class Frame:
     # never needs the lanes after it.
     lane: Callable[[str], LaneContent]
     lane_names: LaneNames | None = None  # how lane_texts are set (a column, or atop each lane)
+
+
+def legend_of(frame: Frame, marks: bool) -> LegendBlock:
+    """The frame's legend for a chart drawn with its metastasis marks or without."""
+    if not marks and frame.legend_bare is not None:
+        return frame.legend_bare
+    return LegendBlock(frame.legend_rows, frame.legend_cols, frame.legend_h)
 
 
 def bold_of(measure: Measure) -> Measure:
@@ -144,7 +157,11 @@ def make_frame(
 
     # On a narrow chart the legend uses the full width, not just the plot's.
     legend_left = margin if width < 8 else left
-    rows, cols, legend_h = legend_rows(prep.legend, legend_left, right, s, measure)
+    legend = legend_block(prep.legend, legend_left, right, s, measure, width)
+    bare = [e for e in prep.legend if e.key != "metastasis"]
+    legend_bare = (
+        None if len(bare) == len(prep.legend) else legend_block(bare, legend_left, right, s, measure, width)
+    )
     lanes: dict[str, LaneContent] = {}
 
     def lane_content(name: str) -> LaneContent:
@@ -167,9 +184,10 @@ def make_frame(
         left=left,
         right=right,
         g=g,
-        legend_rows=rows,
-        legend_cols=cols,
-        legend_h=legend_h,
+        legend_rows=legend.rows,
+        legend_cols=legend.xs,
+        legend_h=legend.height,
+        legend_bare=legend_bare,
         line=line_height(s, measure),
         relative_label=relative,
         ticks=ticks,

@@ -175,10 +175,16 @@ class Leader:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One legend item; `key` names a style the renderer knows."""
+    """One legend item; `key` names a style the renderer knows.
+
+    `short` is its wording for a narrow figure ("" for the same as `text`); entries of one
+    `group` (the responses, the grades) share one cell of the legend.
+    """
 
     key: str
     text: str
+    short: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.build import Fit, build
-from atc_timeline.layout.frame import MARGIN, Chart, Prepared, bold_of
+from atc_timeline.layout.frame import MARGIN, Chart, Prepared, bold_of, legend_of
 from atc_timeline.layout.metastases import plan_strip
 from atc_timeline.layout.model import MIN_TEXT_POINTS, Box, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import Measure
@@ -131,7 +131,11 @@ def _attempt(
     subtitle_y = title_y - f.title_h - 0.06
     axes_top = subtitle_y - f.subtitle_h - 0.12 - top_axis_band
     footnote_y = margin + f.footnote_h
-    legend_y = footnote_y + (0.12 if f.footnote else 0.0) + f.legend_h
+    # Dated metastases at the bottom, their rows of labels shrinking with the point labels'
+    # tiers; none where lanes are squeezed, or where the chart fits only without them.
+    rows = -1 if force or not (strips or allow_empty) else 2 if max_tiers >= 6 else 1
+    strip = plan_strip(chart.context.metastases, f.g, s, chart.measure, rows)
+    legend_y = footnote_y + (0.12 if f.footnote else 0.0) + legend_of(f, bool(strip.placed)).height
     axes_bottom = legend_y + 0.12 + f.ticks.depth
     axes_h = axes_top - axes_bottom
     if axes_h < 0.5 and not force:
@@ -140,10 +144,6 @@ def _attempt(
     axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
     band = s.label / 72 * 1.6  # top band inside the axes for cut-off and time-zero labels
 
-    # Dated metastases at the bottom, their rows of labels shrinking with the point labels'
-    # tiers; none where lanes are squeezed, or where the chart fits only without them.
-    rows = -1 if force or not (strips or allow_empty) else 2 if max_tiers >= 6 else 1
-    strip = plan_strip(chart.context.metastases, f.g, s, chart.measure, rows)
     available = axes_h - band - strip.height
     lane_names = chart.context.lanes
     if allow_empty:

@@ -52,10 +52,14 @@ def legend_entries(
             text = "Baseline" if code == "baseline" else code
             entries.append(LegendEntry(f"imaging:{code}", text, group="response"))
     ae_grades = [r.grade for r in records if r.kind == "adverse_event" and not r.is_interval]
-    for grade in sorted({g for g in ae_grades if g is not None}):
-        entries.append(LegendEntry(f"ae:{grade}", f"AE grade {grade}", group="grade"))
+    # Short: "AE G1  G2  G3" in one cell, as the chart's own labels write a grade ("G3").
+    for i, grade in enumerate(sorted({g for g in ae_grades if g is not None})):
+        short = f"AE G{grade}" if i == 0 else f"G{grade}"
+        entries.append(LegendEntry(f"ae:{grade}", f"AE grade {grade}", short, group="grade"))
     if any(g is None for g in ae_grades):
-        entries.append(LegendEntry("ae:0", "AE, grade not reported", "AE, no grade", group="grade"))
+        graded = any(e.key.startswith("ae:") for e in entries)
+        short = "no grade" if graded else "AE, no grade"
+        entries.append(LegendEntry("ae:0", "AE, grade not reported", short, group="grade"))
     entries += uncertainty_entries(records)
     if any(r.end_status == "ongoing" for r in records):
         entries.append(LegendEntry("ongoing", "Ongoing at data cut-off", "Ongoing"))

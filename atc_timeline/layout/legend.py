@@ -14,7 +14,7 @@ from atc_timeline.layout.text import Measure, truncate
 # Why: a wide figure (a slide, a page) reads its legend at leisure and keeps the explaining
 # wording while that costs at most this many rows more than the short one.
 WIDE = 8.0  # inches: a figure this wide keeps the long wordings (journal columns are narrower)
-WIDE_EXTRA_ROWS = 1
+WIDE_EXTRA_ROWS = 2
 
 METASTASIS = LegendEntry("metastasis", "Metastasis (date found)", "Metastasis")
 
@@ -41,7 +41,9 @@ def legend_entries(
             entries.append(LegendEntry(f"bar:{category}", text, short))
     ranked = [ps for ps in (phases or {}).values() if ranked_by_dose(ps)]
     if ranked:  # the dose shading, in the colour of the first drug shaded by dose
-        entries.append(LegendEntry(f"dose:{ranked[0][0].category}", "Paler: lower dose"))
+        # Why "fainter", not "paler": a lower dose is shaded toward the background, which is
+        # paler on a white page but darker on a dark slide; fainter reads right on both.
+        entries.append(LegendEntry(f"dose:{ranked[0][0].category}", "Fainter: lower dose"))
     if any(r.kind == "procedure" for r in records):
         entries.append(LegendEntry("surgery", "Surgery / procedure", "Surgery"))
     imaging = {r.response for r in records if r.kind == "imaging"}
@@ -114,18 +116,10 @@ class LegendBlock:
     height: float
 
 
-def legend_rows(
-    entries: list[LegendEntry], left: float, right: float, s: Sizes, measure: Measure, figure: float = 0.0
-) -> tuple[tuple[tuple[LegendEntry, ...], ...], tuple[tuple[float, ...], ...], float]:
-    """Entries packed into rows that fit left..right; returns rows, x positions, height."""
-    block = legend_block(entries, left, right, s, measure, figure)
-    return block.rows, block.xs, block.height
-
-
 def legend_block(
     entries: list[LegendEntry], left: float, right: float, s: Sizes, measure: Measure, figure: float = 0.0
 ) -> LegendBlock:
-    """The long wordings where they cost no row (a figure `figure` inches wide: one more), else the short.
+    """The long wordings where they cost no row (on a wide figure: two more at most), else the short.
 
     Each way packed in as many columns as fit; the entries keep the wording drawn as `text`.
     """
@@ -174,48 +168,71 @@ def _cell_width(cell: Sequence[LegendEntry], s: Sizes, measure: Measure) -> floa
 
 
 def _pack(entries: list[LegendEntry], left: float, right: float, s: Sizes, measure: Measure) -> LegendBlock:
-    """As many aligned columns as fit by measured width, or a flowing row where that takes fewer rows."""
-    width = right - left
-    cells = _cells(entries, width, s, measure)
+    """As many aligned columns as fit by measured width, or flowing rows where they take fewer rows."""
+    cells = _cells(entries, right - left, s, measure)
     widths = [_cell_width(c, s, measure) for c in cells]
-    gap = cell_gap(s)
-    grid: list[list[int]] = [[i] for i in range(len(cells))]
-    for n in range(len(cells), 0, -1):
-        columns = [max(widths[i::n]) for i in range(n)]
-        if sum(columns) + gap * (n - 1) <= width + 1e-9 or n == 1:
-            rows_n = math.ceil(len(cells) / n)
-            grid = [list(range(r * n, min((r + 1) * n, len(cells)))) for r in range(rows_n)]
-            starts = [left + sum(columns[:i]) + gap * i for i in range(n)]
-            break
-    # Flowing rows (each cell right after the one before) may take fewer rows than a grid.
-    flow: list[list[int]] = []
-    x = right + 1.0
-    flow_x: list[list[float]] = []
-    for i, w in enumerate(widths):
-        if not flow or x + w > right + 1e-9:
-            flow.append([])
-            flow_x.append([])
-            x = left
-        flow[-1].append(i)
-        flow_x[-1].append(x)
-        x += w + gap
-    if len(flow) < len(grid):
-        placed = [(row, xs) for row, xs in zip(flow, flow_x, strict=True)]
-    else:
-        placed = [(row, [starts[j] for j in range(len(row))]) for row in grid]
+    grid, flow = _grid(widths, left, right, cell_gap(s)), _flow(widths, left, right, cell_gap(s))
     rows: list[tuple[LegendEntry, ...]] = []
     xs: list[tuple[float, ...]] = []
-    for row, row_x in placed:
+    for row in flow if len(flow) < len(grid) else grid:
         entries_row: list[LegendEntry] = []
         entry_x: list[float] = []
-        for i, x0 in zip(row, row_x, strict=True):
-            for entry in cells[i]:
+        for i, x in row:
+            for entry in cells[i]:  # a group's entries side by side in its cell
                 entries_row.append(entry)
-                entry_x.append(x0)
-                x0 += entry_width(entry, s, measure) + inner_gap(s)
+                entry_x.append(x)
+                x += entry_width(entry, s, measure) + inner_gap(s)
         rows.append(tuple(entries_row))
         xs.append(tuple(entry_x))
     return LegendBlock(tuple(rows), tuple(xs), len(rows) * legend_row_height(s))
+
+
+Placed = list[list[tuple[int, float]]]  # rows of (cell index, left edge in inches)
+
+
+def _grid(widths: list[float], left: float, right: float, gap: float) -> Placed:
+    """Cells in reading order on the columns of the finest grid that takes the fewest rows.
+
+    Why a grid with spans: columns as wide as the widest cell leave wide gaps beside the
+    short ones; columns as wide as a typical cell, a long cell spanning two or three, keep
+    the entries aligned row to row and the rows few.
+    """
+    best: Placed = []
+    # Units of a cell's width, a half or a third of one: the widest grid of the fewest rows.
+    for unit in sorted({w / k for w in widths for k in (1, 2, 3)}, reverse=True):
+        rows = _on_columns(widths, left, right, gap, unit)
+        if not best or len(rows) < len(best):
+            best = rows
+    return best
+
+
+def _on_columns(widths: list[float], left: float, right: float, gap: float, unit: float) -> Placed:
+    """Cells on columns `unit` inches wide, each spanning as many as its width needs."""
+    pitch = unit + gap
+    n = max(1, int((right - left + gap) / pitch + 1e-9))
+    rows: Placed = []
+    column = n
+    for i, w in enumerate(widths):
+        span = max(1, math.ceil((w + gap) / pitch - 1e-9))
+        if column + span > n and not (column == 0 and rows):  # wider than n columns: a row alone
+            rows.append([])
+            column = 0
+        rows[-1].append((i, left + column * pitch))
+        column += span
+    return rows
+
+
+def _flow(widths: list[float], left: float, right: float, gap: float) -> Placed:
+    """Cells in reading order, each right after the one before, a new row where one would overflow."""
+    rows: Placed = []
+    x = right
+    for i, w in enumerate(widths):
+        if not rows or x + w > right + 1e-9:
+            rows.append([])
+            x = left
+        rows[-1].append((i, x))
+        x += w + gap
+    return rows
 
 
 def legend_row_height(s: Sizes) -> float:

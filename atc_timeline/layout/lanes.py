@@ -41,6 +41,7 @@ class LanePlan:
     top: float = 0.0
     least: float = 0.0  # never squeezed below this: the height of a name beside the content
     levels: Mapping[str, int] = field(default_factory=dict)  # point event id -> its marker row
+    named: bool = True  # False: the lane's name is left off (a chart too crowded for it)
 
 
 @dataclass(frozen=True)
@@ -101,16 +102,27 @@ class LaneContent:
         extents += [(p.x0, p.x1) for p in placed if p.text]
         return not clear_of(self.span, extents)
 
-    def plan(self, s: Sizes, max_tiers: int, allow_empty: bool, level: int | None = None) -> LanePlan | None:
-        """Place the point labels in at most `max_tiers` tiers; None if they cannot all fit."""
+    def plan(
+        self, s: Sizes, max_tiers: int, allow_empty: bool, level: int | None = None, texts: bool = True
+    ) -> LanePlan | None:
+        """Place the point labels in at most `max_tiers` tiers; None if they cannot all fit.
+
+        With `texts` False the bars go without their texts (a lane too crowded for any).
+        """
         tiers = 0
         placed: list[Placed] = []
-        if self.points:
+        if self.points and max_tiers <= 0:
+            placed = [Placed("", 0, 0.0, 0.0)] * len(self.points)  # no tier: markers alone
+            if not allow_empty:
+                return None
+        elif self.points:
             shown, placed, tiers = self.labels.best(max_tiers, 0 if level is None else level)
             if shown < len(self.points) and not allow_empty:
                 return None
         # Whole bar texts on extra lines at the more detailed levels only, as for point labels.
         rows = self.bar_rows if level in (0, 1) else self.compact_rows
+        if not texts:
+            rows = [[replace(spec, pieces=(), tall=0.0, under=0.0) for spec in packed] for packed in rows]
         # A name atop the lane takes the place of the top padding, and more if it is taller.
         meets = bool(self.band) and self._meets_name(rows, placed, s)
         top = max(self.band, s.lane_pad) if meets else 0.0
@@ -172,7 +184,8 @@ class LanePlacer:
         """Place a lane `lane_h` tall from `y_top` down, its name label first."""
         s, scale = self.p.s, self.scale
         self.lanes.append(Lane(plan.name, y_top - lane_h, y_top, len(self.lanes)))
-        self.labels.append(name)
+        if plan.named:
+            self.labels.append(name)
         # Content sits centred in the lane below the room kept for its name (plan.top, never
         # squeezed); padding absorbs the spare height.
         spare = lane_h - plan.top - (plan.height - plan.top) * scale

@@ -9,7 +9,8 @@ import pandas as pd
 
 from atc_timeline.events.normalize import CaseContext
 from atc_timeline.layout.build import Fit, build
-from atc_timeline.layout.frame import MARGIN, Chart, Prepared, bold_of, legend_of
+from atc_timeline.layout.frame import MARGIN, Chart, Frame, Prepared, bold_of, legend_of
+from atc_timeline.layout.lanes import LanePlan
 from atc_timeline.layout.metastases import plan_strip
 from atc_timeline.layout.model import MIN_TEXT_POINTS, Box, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.layout.text import Measure
@@ -86,12 +87,108 @@ class Layouter:
                     best = (shown, fit)
         if best is not None:
             return build(chart, best[1])
-        # Why: nothing fitted even at the smallest size; squeeze the lanes (labels may then
-        # crowd) rather than failing the render or dropping data.
-        smallest = _factors(base, (0.6,))[-1]
-        last = _attempt(chart, options, shrunk(base, smallest), 1, True, force=True)
-        assert isinstance(last, Fit)
-        return build(chart, last)
+        return build(chart, _crowded(chart, options, base))
+
+
+# Bar and lane spacing tried, smallest text, where no label arrangement fits: the last is the
+# floor below which bars would stop reading as bars, with texts on them.
+CROWDED_GEOMETRY = (0.68, 0.56, 0.45)
+# Past that floor lanes go without texts, bars and markers slimming down to these.
+LEAST_BAR = 0.035  # inches: a bar still reads as a bar
+LEAST_MARKER = 0.35  # marker scale: a marker still reads as its shape
+
+
+def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
+    """A layout for a chart too crowded for its size: labels dropped and bars slimmed, never spilled.
+
+    Why: squeezing lanes below their content's height sent markers and texts across lanes
+    and below the plot. Instead, at the smallest text, bars and padding slim to a floor
+    (point labels take the tiers left over: the spacing that shows most wins), then bar
+    texts go lane by lane, then lanes without texts slim further, markers with them. Each
+    marker and its SVG <title> keep the full text.
+    """
+    smallest = _factors(base, (0.6,))[-1]
+    sizes = [shrunk(base, smallest, geometry) for geometry in CROWDED_GEOMETRY]
+    best: Fit | None = None
+    for s in sizes:
+        fit = _attempt(chart, options, s, 0, True, force=True, level=2, texts=None)
+        if isinstance(fit, Fit) and (best is None or fit.shown() > best.shown()):
+            best = fit
+    if best is not None:
+        return best
+    for s in sizes[1:]:
+        fit = _attempt(chart, options, s, 0, True, force=True, level=2)
+        if isinstance(fit, Fit):
+            return fit
+    s = sizes[-1]
+    steps = 6
+    for step in range(1, steps + 1):
+        k = step / steps  # from the floor's spacing to the least
+        bar = s.bar_height + (LEAST_BAR - s.bar_height) * k
+        g = bar / s.bar_height
+        lean = replace(
+            s,
+            bar_height=bar,
+            row_gap=s.row_gap * g,
+            lane_pad=s.lane_pad * g,
+            marker=s.marker + (min(LEAST_MARKER, s.marker) - s.marker) * k,
+        )
+        fit = _attempt(chart, options, lean, 0, True, force=True, level=2, texts=False)
+        if isinstance(fit, Fit):
+            return fit
+    # Still too tall (many lanes in a short figure): bars, padding and markers slim below
+    # their floors in proportion, so that each stays inside its own lane. Why names last: a
+    # name atop its lane takes a band nothing slims; where those bands alone leave the content
+    # too little, the names of as few lanes as need be are left off (the warning says so).
+    named = True
+    for _ in range(10):
+        tried = _attempt(chart, options, lean, 0, True, True, 2, texts=False, last=True, named=named)
+        assert isinstance(tried, Fit)
+        needed = sum(p.height for p in tried.plans)
+        if needed <= tried.available + 1e-9:
+            break
+        fixed = sum(p.top for p in tried.plans)
+        if named and fixed > 0.6 * tried.available:
+            named = False
+            continue
+        k = max(tried.available - fixed, 0.0) / max(needed - fixed, 1e-9) * 0.97
+        spacing = ("bar_height", "row_gap", "lane_pad", "marker")
+        lean = replace(lean, **{key: getattr(lean, key) * k for key in spacing})
+    assert isinstance(tried, Fit)
+    return tried
+
+
+def _without_texts(
+    f: Frame, s: Sizes, plans: list[LanePlan], available: float, level: int | None
+) -> list[LanePlan]:
+    """`plans` with the bar texts of as few lanes as need be dropped to fit `available` inches.
+
+    The lanes whose texts take the most height go first.
+    """
+    plans = list(plans)
+    bare = []
+    for plan in plans:
+        lean = f.lane(plan.name).plan(s, plan.tiers, True, level, texts=False)
+        assert lean is not None  # allow_empty: a plan always comes back
+        bare.append(replace(lean, placed=plan.placed, height=max(lean.height, f.lane_min[plan.name])))
+    order = sorted(range(len(plans)), key=lambda i: bare[i].height - plans[i].height)
+    for i in order:
+        if sum(p.height for p in plans) <= available + 1e-9:
+            break
+        plans[i] = bare[i]
+    return plans
+
+
+def _unnamed(s: Sizes, plans: list[LanePlan], available: float) -> list[LanePlan]:
+    """`plans` with the names of as few lanes as need be left off, the tallest name bands first."""
+    plans = list(plans)
+    for i in sorted(range(len(plans)), key=lambda i: -max(plans[i].top, plans[i].least)):
+        if sum(p.height for p in plans) <= available + 1e-9:
+            break
+        p = plans[i]
+        content = p.height - (p.top or s.lane_pad)
+        plans[i] = replace(p, top=0.0, least=0.0, height=content + s.lane_pad, named=False)
+    return plans
 
 
 def shrunk(base: Sizes, factor: float, geometry: float | None = None) -> Sizes:
@@ -120,8 +217,16 @@ def _attempt(
     force: bool = False,
     level: int | None = None,
     strips: bool = False,
+    texts: bool | None = True,
+    last: bool = False,
+    named: bool = True,
 ) -> Fit | str:
-    """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room)."""
+    """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room).
+
+    `force`: point lanes may show no label; `texts` False drops every bar text, True (with
+    `force`) those of as few lanes as need be, None keeps them all. `last`: fit regardless;
+    `named` False: lane names may be left off.
+    """
     f = chart.frame(options, s)
     margin = MARGIN
     # Vertical budget (figure inches from the top); the tick rows take what their labels
@@ -138,7 +243,7 @@ def _attempt(
     legend_y = footnote_y + (0.12 if f.footnote else 0.0) + legend_of(f, bool(strip.placed)).height
     axes_bottom = legend_y + 0.12 + f.ticks.depth
     axes_h = axes_top - axes_bottom
-    if axes_h < 0.5 and not force:
+    if axes_h < 0.5 and not last:
         return "height"
     axes_h = max(axes_h, 0.5)
     axes = Box(f.left, axes_bottom, f.right, axes_bottom + axes_h)
@@ -153,16 +258,21 @@ def _attempt(
         point_lanes = sum(1 for p in bare if p is not None and p.points)
         if point_lanes:
             room = (available - fixed) / (point_lanes * f.line)
-            max_tiers = max(1, min(8, int(room)))
+            # Crowded past one tier for every lane: markers alone, their texts in tooltips.
+            max_tiers = max(0 if force else 1, min(8, int(room)))
     plans = []
     for name in lane_names:
-        plan = f.lane(name).plan(s, max_tiers, allow_empty or force, level)
+        plan = f.lane(name).plan(s, max_tiers, allow_empty or force, level, texts is not False)
         if plan is None:
             return "labels"
         # A lane is at least as tall as its (possibly two-line) name.
         plans.append(replace(plan, height=max(plan.height, f.lane_min[name])))
+    if force and texts:
+        plans = _without_texts(f, s, plans, available, level)
+    if not named:
+        plans = _unnamed(s, plans, available)
     needed = sum(p.height for p in plans)
-    if needed > available and not force:
+    if needed > available + 1e-9 and not last:
         return "height"
     fit = Fit(
         options, s, f, force, title_y, subtitle_y, footnote_y, legend_y, axes, axes_h, band, plans, available

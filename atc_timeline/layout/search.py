@@ -136,22 +136,23 @@ def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
         fit = _attempt(chart, options, lean, 0, True, force=True, level=2, texts=False)
         if isinstance(fit, Fit):
             return fit
-    # Still too tall (many lanes in a short figure): bars, padding and markers slim below
-    # their floors in proportion, so that each stays inside its own lane. Why names last: a
-    # name atop its lane takes a band nothing slims; where those bands alone leave the content
-    # too little, the names of as few lanes as need be are left off (the warning says so).
-    named = True
-    for _ in range(10):
+    # Still too tall (many lanes in a short figure): bars, padding and markers slim in
+    # proportion, down to half their least, so that each stays inside its own lane. Why names
+    # last: a name atop its lane takes a band nothing slims; where even that is not enough,
+    # the names of as few lanes as need be are left off (the warning says lanes are squeezed).
+    named, floor_lean = True, lean
+    for _ in range(16):
         tried = _attempt(chart, options, lean, 0, True, True, 2, texts=False, last=True, named=named)
         assert isinstance(tried, Fit)
         needed = sum(p.height for p in tried.plans)
         if needed <= tried.available + 1e-9:
             break
-        fixed = sum(p.top for p in tried.plans)
-        if named and fixed > 0.6 * tried.available:
-            named = False
+        k = 0.85
+        if lean.bar_height * k < LEAST_BAR / 2 or lean.marker * k < LEAST_MARKER / 2:
+            if not named:
+                break  # nothing left to give: the lanes are squeezed as they are
+            named, lean = False, floor_lean
             continue
-        k = max(tried.available - fixed, 0.0) / max(needed - fixed, 1e-9) * 0.97
         spacing = ("bar_height", "row_gap", "lane_pad", "marker")
         lean = replace(lean, **{key: getattr(lean, key) * k for key in spacing})
     assert isinstance(tried, Fit)

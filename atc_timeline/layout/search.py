@@ -141,18 +141,20 @@ def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
     # last: a name atop its lane takes a band nothing slims; where even that is not enough,
     # the names of as few lanes as need be are left off (the warning says lanes are squeezed).
     named, floor_lean = True, lean
-    for _ in range(16):
+    for _ in range(24):
         tried = _attempt(chart, options, lean, 0, True, True, 2, texts=False, last=True, named=named)
         assert isinstance(tried, Fit)
         needed = sum(p.height for p in tried.plans)
         if needed <= tried.available + 1e-9:
             break
         k = 0.85
-        if lean.bar_height * k < LEAST_BAR / 2 or lean.marker * k < LEAST_MARKER / 2:
-            if not named:
-                break  # nothing left to give: the lanes are squeezed as they are
+        if named and (lean.bar_height * k < LEAST_BAR / 2 or lean.marker * k < LEAST_MARKER / 2):
             named, lean = False, floor_lean
             continue
+        # Without names, in a plot too low for anything else, bars and markers slim further
+        # in proportion: thin, but each in its own lane.
+        if not named:
+            k = min(k, max(tried.available, 0.0) / needed)
         spacing = ("bar_height", "row_gap", "lane_pad", "marker")
         lean = replace(lean, **{key: getattr(lean, key) * k for key in spacing})
     assert isinstance(tried, Fit)

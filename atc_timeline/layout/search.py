@@ -182,13 +182,16 @@ def _without_texts(
     return plans
 
 
-def _unnamed(s: Sizes, plans: list[LanePlan], available: float) -> list[LanePlan]:
-    """`plans` with the names of as few lanes as need be left off, the tallest name bands first."""
+def _unnamed(s: Sizes, plans: list[LanePlan], raw: list[LanePlan], available: float) -> list[LanePlan]:
+    """`plans` with the names of as few lanes as need be left off, the tallest name bands first.
+
+    `raw`: the same plans before each lane was made as tall as its name.
+    """
     plans = list(plans)
-    for i in sorted(range(len(plans)), key=lambda i: -max(plans[i].top, plans[i].least)):
+    for i in sorted(range(len(plans)), key=lambda i: -max(plans[i].top, plans[i].least, plans[i].height)):
         if sum(p.height for p in plans) <= available + 1e-9:
             break
-        p = plans[i]
+        p = raw[i]
         content = p.height - (p.top or s.lane_pad)
         plans[i] = replace(p, top=0.0, least=0.0, height=content + s.lane_pad, named=False)
     return plans
@@ -263,17 +266,18 @@ def _attempt(
             room = (available - fixed) / (point_lanes * f.line)
             # Crowded past one tier for every lane: markers alone, their texts in tooltips.
             max_tiers = max(0 if force else 1, min(8, int(room)))
-    plans = []
+    plans, raw = [], []
     for name in lane_names:
         plan = f.lane(name).plan(s, max_tiers, allow_empty or force, level, texts is not False)
         if plan is None:
             return "labels"
+        raw.append(plan)
         # A lane is at least as tall as its (possibly two-line) name.
         plans.append(replace(plan, height=max(plan.height, f.lane_min[name])))
     if force and texts:
         plans = _without_texts(f, s, plans, available, level)
     if not named:
-        plans = _unnamed(s, plans, available)
+        plans = _unnamed(s, plans, raw, available)
     needed = sum(p.height for p in plans)
     if needed > available + 1e-9 and not last:
         return "height"

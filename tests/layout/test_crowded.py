@@ -19,7 +19,7 @@ from atc_timeline.readers.yaml_case import load_case, load_case_text
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import corpus  # noqa: E402
+import corpus
 
 EPS = 1e-6
 CROWDED = frozenset({"lanes", "scans", "aes", "long", "stops"})
@@ -44,7 +44,8 @@ def _shapes(layout: TimelineLayout) -> list[tuple[str, str, Box, str]]:
     half = (MARKER_ROW / 2 - DODGE_STEP) * s.marker
     for m in layout.markers:
         x = layout.day_to_inch(m.x)
-        shapes.append((m.event_id, m.lane, Box(x - half, a.y0 + m.y - half, x + half, a.y0 + m.y + half), m.title))
+        box = Box(x - half, a.y0 + m.y - half, x + half, a.y0 + m.y + half)
+        shapes.append((m.event_id, m.lane, box, m.title))
     return shapes
 
 

@@ -17,6 +17,11 @@ def shown_labels(layout: TimelineLayout) -> int:
     return sum(1 for label in layout.labels if label.role == "point")
 
 
+def marks_labelled(layout: TimelineLayout) -> int:
+    """How many dated metastases' marks the layout labels."""
+    return sum(1 for label in layout.labels if label.role == "metastasis")
+
+
 def as_good(layout: TimelineLayout, best: TimelineLayout) -> bool:
     """True when `layout` shows as many labels as `best` and squeezes no lanes unless it does."""
     return shown_labels(layout) >= shown_labels(best) and (best.crowded or not layout.crowded)

@@ -24,7 +24,7 @@ from atc_timeline.draw.figure import draw_timeline
 from atc_timeline.draw.themes import LIGHT, Theme, theme_named
 from atc_timeline.errors import CaseError, OptionError, internal_error_message, os_error_message
 from atc_timeline.events.normalize import case_context, normalize_events
-from atc_timeline.fitting import as_good, fit_warning, smallest_height
+from atc_timeline.fitting import as_good, fit_warning, marks_labelled, smallest_height
 from atc_timeline.layout import Layouter, LayoutOptions, Sizes, TimelineLayout
 from atc_timeline.mpl.measure import make_measure
 from atc_timeline.options import SIZE_PRESETS, ChartOptions, check_time_zero
@@ -120,6 +120,10 @@ class CaseLayouts:
             return None  # a taller chart would show no more
 
         def good(layout: TimelineLayout) -> bool:
+            # Grown, a chart also keeps the labels of its dated metastases where a taller one
+            # shows them (the search gives them up before any event label).
+            if marks_labelled(layout) < marks_labelled(tallest):
+                return False
             return layout.complete if tallest.complete else as_good(layout, tallest)
 
         height = smallest_height(self.at, options.height, options.max_height, good)

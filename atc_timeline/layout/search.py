@@ -73,7 +73,7 @@ class Layouter:
                             s = shrunk(base, factor, geometry)
                             fit = _attempt(chart, options, s, max_tiers, False, level=level, strips=strips)
                             if isinstance(fit, Fit):
-                                return build(chart, fit)
+                                return build(chart, _with_strip(chart, fit))
                             if fit == "labels":
                                 break  # fewer tiers cannot place labels that more tiers could not
         # Too dense for every label: give point lanes the tiers the height allows and keep the
@@ -86,8 +86,8 @@ class Layouter:
                 if best is None or shown > best[0]:
                     best = (shown, fit)
         if best is not None:
-            return build(chart, best[1])
-        return build(chart, _crowded(chart, options, base))
+            return build(chart, _with_strip(chart, best[1]))
+        return build(chart, _with_strip(chart, _crowded(chart, options, base)))
 
 
 # Bar and lane spacing tried, smallest text, where no label arrangement fits: the last is the
@@ -159,6 +159,22 @@ def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
         lean = replace(lean, **{key: getattr(lean, key) * k for key in spacing})
     assert isinstance(tried, Fit)
     return tried
+
+
+def _with_strip(chart: Chart, fit: Fit) -> Fit:
+    """`fit` with the dated metastases' strip where it has none and the lanes leave room for one.
+
+    Why: the search drops the strip before it drops labels, and a crowded chart plans none;
+    either may still leave the strip's few hundredths of an inch free under the lanes.
+    """
+    if fit.strip is not None and (fit.strip.placed or not chart.context.metastases):
+        return fit
+    spare = fit.available - sum(p.height for p in fit.plans)
+    for rows in (2, 1, 0):
+        strip = plan_strip(chart.context.metastases, fit.frame.g, fit.s, chart.measure, rows)
+        if strip.height <= spare + 1e-9:
+            return replace(fit, strip=strip, available=fit.available - strip.height)
+    return replace(fit, strip=plan_strip(chart.context.metastases, fit.frame.g, fit.s, chart.measure, -1))
 
 
 def _without_texts(

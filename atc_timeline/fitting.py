@@ -84,7 +84,7 @@ def fit_warning(
     total, shown = layout.label_groups, shown_labels(layout)
     what = f"{shown} of {total} event labels shown" if shown < total else "every event label shown"
     if layout.crowded:
-        what += ", lanes squeezed so that labels may crowd"
+        what += ", lanes squeezed and texts that would crowd left off"
     head = f"{size_name(options)}: {what}"
     if options.grow and float(inches(layout.height)) > options.height:
         head = f"{size_name(options)}, grown to {inches(layout.height)} in: {what}"

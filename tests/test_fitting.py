@@ -55,8 +55,8 @@ def test_the_warning_names_the_height_that_shows_every_label():
     options = ChartOptions.for_size("journal-1col")
     message = fit_warning(_layout(4.8, 9, 14, crowded=True), options, _layout(6.2, 14, 14))
     assert message == (
-        "journal-1col (3.5 x 4.8 in): 9 of 14 event labels shown, lanes squeezed so that labels may "
-        "crowd; a height of 6.2 in shows them all (--height 6.2, or --height auto to grow as needed)"
+        "journal-1col (3.5 x 4.8 in): 9 of 14 event labels shown, lanes squeezed and texts that would "
+        "crowd left off; a height of 6.2 in shows them all (--height 6.2, or --height auto to grow as needed)"
     )
 
 

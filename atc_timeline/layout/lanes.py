@@ -25,6 +25,8 @@ from atc_timeline.layout.model import Bar, Box, Label, Lane, Leader, Marker, Siz
 from atc_timeline.layout.records import EventRecord
 from atc_timeline.layout.text import Measure, line_height
 
+BARE_GAP = 0.03  # inches between two bars without texts in one row
+
 
 @dataclass(frozen=True)
 class LanePlan:
@@ -102,6 +104,32 @@ class LaneContent:
         extents += [(p.x0, p.x1) for p in placed if p.text]
         return not clear_of(self.span, extents)
 
+    def _bare_rows(self, rows: list[list[BarSpec]], s: Sizes) -> list[list[BarSpec]]:
+        """The bars of `rows` without their texts, packed again by their own extents (fewer rows)."""
+        specs = [replace(spec, pieces=(), tall=0.0, under=0.0) for packed in rows for spec in packed]
+        if self.scale is None:
+            return [specs] if specs else []
+        g = self.scale
+
+        def extent(spec: BarSpec) -> tuple[float, float]:
+            r = spec.record
+            arrow = s.arrow if r.end_status == "ongoing" else 0.0
+            return g.inch(r.start_lo), g.inch(r.end_hi) + arrow
+
+        bare: list[list[BarSpec]] = []
+        spans: list[list[tuple[float, float]]] = []
+        for spec in sorted(specs, key=lambda spec: extent(spec)[0]):
+            a, b = extent(spec)
+            for packed, taken in zip(bare, spans, strict=True):
+                if all(b + BARE_GAP <= x0 or x1 + BARE_GAP <= a for x0, x1 in taken):
+                    packed.append(spec)
+                    taken.append((a, b))
+                    break
+            else:
+                bare.append([spec])
+                spans.append([(a, b)])
+        return bare
+
     def plan(
         self, s: Sizes, max_tiers: int, allow_empty: bool, level: int | None = None, texts: bool = True
     ) -> LanePlan | None:
@@ -122,7 +150,7 @@ class LaneContent:
         # Whole bar texts on extra lines at the more detailed levels only, as for point labels.
         rows = self.bar_rows if level in (0, 1) else self.compact_rows
         if not texts:
-            rows = [[replace(spec, pieces=(), tall=0.0, under=0.0) for spec in packed] for packed in rows]
+            rows = self._bare_rows(rows, s)
         # A name atop the lane takes the place of the top padding, and more if it is taller.
         meets = bool(self.band) and self._meets_name(rows, placed, s)
         top = max(self.band, s.lane_pad) if meets else 0.0

@@ -161,6 +161,20 @@ def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
     return tried
 
 
+def _share_tiers(bare: Sequence[LanePlan | None], names: Sequence[str], total: int) -> dict[str, int]:
+    """`total` tiers of point labels shared among the lanes with points, the fullest first, one at a time."""
+    counts = {i: len(p.points) for i, p in enumerate(bare) if p is not None and p.points}
+    lanes = sorted(counts, key=lambda i: -counts[i])
+    shares = {names[i]: 0 for i in lanes}
+    for _ in range(8):
+        for i in lanes:
+            if total <= 0:
+                return shares
+            shares[names[i]] += 1
+            total -= 1
+    return shares
+
+
 def _with_strip(chart: Chart, fit: Fit) -> Fit:
     """`fit` with the dated metastases' strip where it has none and the lanes leave room for one.
 
@@ -273,18 +287,24 @@ def _attempt(
 
     available = axes_h - band - strip.height
     lane_names = chart.context.lanes
+    tiers: dict[str, int] = {}
     if allow_empty:
         # Tiers for point labels come out of whatever height the bars leave free.
-        bare = [f.lane(name).plan(s, 0, True) for name in lane_names]
+        bare = [f.lane(name).plan(s, 0, True, texts=texts is not False) for name in lane_names]
         fixed = sum(p.height for p in bare if p is not None)
         point_lanes = sum(1 for p in bare if p is not None and p.points)
         if point_lanes:
             room = (available - fixed) / (point_lanes * f.line)
-            # Crowded past one tier for every lane: markers alone, their texts in tooltips.
-            max_tiers = max(0 if force else 1, min(8, int(room)))
+            max_tiers = max(1, min(8, int(room)))
+            if force:
+                # Crowded: the tiers left go one at a time to the lanes with the most points;
+                # a lane without one shows its markers alone, their texts in tooltips.
+                left = int(max(available - fixed, 0.0) / f.line) if texts is not False else 0
+                tiers = _share_tiers(bare, lane_names, left)  # no bar texts: no point labels either
     plans, raw = [], []
     for name in lane_names:
-        plan = f.lane(name).plan(s, max_tiers, allow_empty or force, level, texts is not False)
+        cap = tiers.get(name, max_tiers) if force else max_tiers
+        plan = f.lane(name).plan(s, cap, allow_empty or force, level, texts is not False)
         if plan is None:
             return "labels"
         raw.append(plan)

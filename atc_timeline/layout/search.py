@@ -65,17 +65,30 @@ class Layouter:
         # Full labels at a smaller size beat short labels at full size, so detail is the outer loop.
         # Slimmer bars come before smaller text: text size is what a slide audience loses first.
         # Marks of dated metastases under the lanes, unless they would cost the chart its fit.
+        # Why the early exits: a round of point labels is the costly part of an attempt, and
+        # where one cannot place them all the rest of its loop is known to fail too.
         for strips in (True, False) if chart.context.metastases else (False,):
+            tall = False  # an attempt failed on height: without the strip it may fit
             for level in range(3):
                 for factor in _factors(base, (1.0, 0.92, 0.85, 0.78)):
+                    shares: list[float] = []
                     for geometry in (1.0, 0.82, 0.68):
                         for max_tiers in (8, 6, 4, 3, 2):
                             s = shrunk(base, factor, geometry)
-                            fit = _attempt(chart, options, s, max_tiers, False, level=level, strips=strips)
+                            fit = _attempt(
+                                chart, options, s, max_tiers, False, level=level, strips=strips, shares=shares
+                            )
                             if isinstance(fit, Fit):
                                 return build(chart, _with_strip(chart, fit))
                             if fit == "labels":
                                 break  # fewer tiers cannot place labels that more tiers could not
+                            tall = True
+                        if fit == "labels" and max_tiers == 8:
+                            break  # point labels do not depend on bar spacing: none will fit
+                    if shares and min(shares) < HOPELESS:
+                        break  # a lane that placed so few will not place all at a smaller text
+            if not tall:
+                break  # every attempt failed on labels, which the strip does not change
         # Too dense for every label: give point lanes the tiers the height allows and keep the
         # size that labels the most events (the marker and its SVG <title> carry the rest).
         best: tuple[int, Fit] | None = None
@@ -88,6 +101,11 @@ class Layouter:
         if best is not None:
             return build(chart, _with_strip(chart, best[1]))
         return build(chart, _with_strip(chart, _crowded(chart, options, base)))
+
+
+# A lane that places fewer than this share of its point labels at one text size and detail
+# is taken not to place them all at a smaller size (about a fifth smaller at the most).
+HOPELESS = 0.5
 
 
 # Bar and lane spacing tried, smallest text, where no label arrangement fits: the last is the
@@ -256,12 +274,14 @@ def _attempt(
     texts: bool | None = True,
     last: bool = False,
     named: bool = True,
+    shares: list[float] | None = None,
 ) -> Fit | str:
     """Plan one layout at fixed sizes; on failure, why: "height" (too tall) or "labels" (no room).
 
     `force`: point lanes may show no label; `texts` False drops every bar text, True (with
     `force`) those of as few lanes as need be, None keeps them all. `last`: fit regardless;
-    `named` False: lane names may be left off.
+    `named` False: lane names may be left off. `shares` collects, on "labels", the share of
+    its point labels the failing lane placed.
     """
     f = chart.frame(options, s)
     margin = MARGIN
@@ -306,6 +326,10 @@ def _attempt(
         cap = tiers.get(name, max_tiers) if force else max_tiers
         plan = f.lane(name).plan(s, cap, allow_empty or force, level, texts is not False)
         if plan is None:
+            if shares is not None:
+                content = f.lane(name)
+                shown, _, _ = content.labels.best(cap, 0 if level is None else level)
+                shares.append(shown / max(len(content.points), 1))
             return "labels"
         raw.append(plan)
         # A lane is at least as tall as its (possibly two-line) name.

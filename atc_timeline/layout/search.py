@@ -122,8 +122,8 @@ def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
     Why: squeezing lanes below their content's height sent markers and texts across lanes
     and below the plot. Instead, at the smallest text, bars and padding slim to a floor
     (point labels take the tiers left over: the spacing that shows most wins), then bar
-    texts go lane by lane, then lanes without texts slim further, markers with them. Each
-    marker and its SVG <title> keep the full text.
+    texts go lane by lane, then bars and markers slim further, the bar texts of as few lanes
+    as need be going with each step. Each marker and its SVG <title> keep the full text.
     """
     smallest = _factors(base, (0.6,))[-1]
     sizes = [shrunk(base, smallest, geometry) for geometry in CROWDED_GEOMETRY]
@@ -151,7 +151,7 @@ def _crowded(chart: Chart, options: LayoutOptions, base: Sizes) -> Fit:
             lane_pad=s.lane_pad * g,
             marker=s.marker + (min(LEAST_MARKER, s.marker) - s.marker) * k,
         )
-        fit = _attempt(chart, options, lean, 0, True, force=True, level=2, texts=False)
+        fit = _attempt(chart, options, lean, 0, True, force=True, level=2)
         if isinstance(fit, Fit):
             return fit
     # Still too tall (many lanes in a short figure): bars, padding and markers slim in

@@ -201,6 +201,8 @@ def _with_strip(chart: Chart, fit: Fit) -> Fit:
     """
     if fit.strip is not None and (fit.strip.placed or not chart.context.metastases):
         return fit
+    if legend_of(fit.frame, True).height > legend_of(fit.frame, False).height + 1e-9:
+        return fit  # the marks' legend entry would take a row the budget did not keep
     spare = fit.available - sum(p.height for p in fit.plans)
     for rows in (2, 1, 0):
         strip = plan_strip(chart.context.metastases, fit.frame.g, fit.s, chart.measure, rows)

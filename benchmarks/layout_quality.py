@@ -374,14 +374,22 @@ def vertical_lines(fig: Figure) -> list[tuple[str, float, float, float]]:
     out = []
     dpi = fig.dpi
     for line in fig.findobj(Line2D):
-        xs, ys = line.get_xdata(), line.get_ydata()
-        if len(xs) != 2 or not line.get_visible() or line.get_linestyle() == "None":
+        xs, ys = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        if not line.get_visible() or line.get_linestyle() == "None":
             continue
         if line.get_gid() == "leaders":  # a lone leader rising straight to its label
             continue
-        (x0, y0), (x1, y1) = line.get_transform().transform(np.column_stack([xs, ys]))
-        if abs(x0 - x1) < 0.5 and abs(y1 - y0) > 0.5 * dpi:
-            out.append((line.get_gid() or "line", x0 / dpi, min(y0, y1) / dpi, max(y0, y1) / dpi))
+        # A rule broken under texts is one line with NaN between its pieces: check each piece.
+        broken = len(xs) > 2 and bool(np.isnan(ys).any())
+        if len(xs) != 2 and not broken:
+            continue
+        for k in range(0, len(xs) - 1, 3):
+            piece = np.column_stack([xs[k : k + 2], ys[k : k + 2]])
+            if len(piece) != 2 or np.isnan(piece).any():
+                continue
+            (x0, y0), (x1, y1) = line.get_transform().transform(piece)
+            if abs(x0 - x1) < 0.5 and abs(y1 - y0) > 0.5 * dpi / (8 if broken else 1):
+                out.append((line.get_gid() or "line", x0 / dpi, min(y0, y1) / dpi, max(y0, y1) / dpi))
     return out
 
 

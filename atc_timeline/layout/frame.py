@@ -130,7 +130,7 @@ def make_frame(
     # Lane names: in a column left of the plot, or atop each lane in a narrow figure.
     # Why per text size: the column's share of the width is that of the text drawn; smaller
     # text that narrows the column below MAX_COLUMN_SHARE keeps the column.
-    names = lane_names(context.lanes, width, margin, s, measure)
+    names = lane_names(context.lanes, width, margin, s, measure, False if options.names_in_column else None)
     left = margin + names.column
     right = width - margin - 0.1
 

@@ -85,6 +85,7 @@ class LayoutOptions:
     show_title: bool = True  # False where the title lives elsewhere (a slide's title box)
     show_subtitle: bool = True
     show_source: bool = True
+    names_in_column: bool = False  # lane names left of the plot even in a narrow figure
 
 
 @dataclass(frozen=True)

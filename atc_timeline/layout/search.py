@@ -100,7 +100,20 @@ class Layouter:
                     best = (shown, fit)
         if best is not None:
             return build(chart, _with_strip(chart, best[1]))
-        return build(chart, _with_strip(chart, _crowded(chart, options, base)))
+        crowded = build(chart, _with_strip(chart, _crowded(chart, options, base)))
+        if _names_shown(crowded) < len(crowded.lanes) and not options.names_in_column:
+            # Why: names atop the lanes cost height a crowded chart lacks, and a lane without
+            # its name cannot be read; a column beside the plot costs width instead.
+            in_column = replace(options, names_in_column=True)
+            column = build(chart, _with_strip(chart, _crowded(chart, in_column, base)))
+            if _names_shown(column) > _names_shown(crowded):
+                return column
+        return crowded
+
+
+def _names_shown(layout: TimelineLayout) -> int:
+    """How many lanes carry their name."""
+    return sum(1 for label in layout.labels if label.role == "lane")
 
 
 # A lane that places fewer than this share of its point labels at one text size and detail

@@ -141,3 +141,16 @@ def test_names_above_generated_lanes_meet_nothing_where_the_lanes_are_not_squeez
     if layout.crowded:
         return  # squeezed even at a page: tested above for the lane's own content
     _assert_names_above_lanes(layout)
+
+
+def test_a_crowded_narrow_chart_sets_its_names_in_a_column_rather_than_leave_them_off() -> None:
+    # At 4 in the long-follow-up case has no height for a band per lane name: atop the lanes
+    # most names would go; a column beside the plot keeps every lane named.
+    case = load_case(ROOT / "cases" / "dtc-long-follow-up-imaging.yaml")
+    atop = layout_case(case, ChartOptions.for_size("journal-1col"))
+    crowded = layout_case(case, ChartOptions.for_size("journal-1col", height=4.0))
+    assert atop.axes.x0 < 0.5, "at its own height the names sit atop the lanes"
+    assert len(_names(crowded)) == len(crowded.lanes)
+    assert crowded.axes.x0 > 0.5, "the names sit in a column left of the plot"
+    for name in _names(crowded):
+        assert name.box.x1 <= crowded.axes.x0

@@ -78,15 +78,7 @@ def _legend_handle(
         bar = Bar(
             "legend", "legend", "other", "", x, x + w * 0.45, x + w * 0.55, x + w, y, h, "date", False, False
         )
-        pieces = bar_pieces(bar, bar.start_lo, bar.end_hi)
-        ax.add_artist(
-            PolyCollection(
-                [p for p, _ in pieces],
-                linewidths=0,
-                gid=gid,
-                facecolors=[to_rgba("#777777", a) for _, a in pieces],
-            )
-        )
+        ax.add_artist(_fade_swatch(bar, "#777777", gid))
     elif key in UNCERTAINTY_KEYS:
         _uncertainty_handle(ax, key, x, y, w, h, theme, k, gid)
     elif key == "ongoing":
@@ -178,15 +170,7 @@ def _uncertainty_handle(
         )
     elif key == "end_unknown":
         bar = Bar("legend", "legend", "other", "", x, x, x + w * 0.3, x + w, y, h, "unknown", True, False)
-        pieces = bar_pieces(bar, bar.start_lo, bar.end_hi)
-        ax.add_artist(
-            PolyCollection(
-                [p for p, _ in pieces],
-                linewidths=0,
-                gid=gid,
-                facecolors=[to_rgba(grey, a) for _, a in pieces],
-            )
-        )
+        ax.add_artist(_fade_swatch(bar, grey, gid))
         edge = theme.muted
         for dy in (-h / 2, h / 2):
             ax.add_artist(Line2D([x + w * 0.3, x + w], [y + dy] * 2, color=edge, lw=0.8 * k, ls=(0, (3, 2))))
@@ -203,3 +187,11 @@ def _uncertainty_handle(
             gid=gid,
         )
         ax.add_artist(veil)
+
+
+def _fade_swatch(bar: Bar, color: str, gid: str) -> PolyCollection:
+    """A legend swatch of a bar whose ends fade as the chart draws them."""
+    pieces = bar_pieces(bar, bar.start_lo, bar.end_hi)
+    return PolyCollection(
+        [p for p, _ in pieces], linewidths=0, gid=gid, facecolors=[to_rgba(color, a) for _, a in pieces]
+    )

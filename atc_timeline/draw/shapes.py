@@ -524,39 +524,24 @@ def _veils(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
         ax.add_artist(veil)
 
 
+def _band(lo: float, hi: float, tall: Any, color: Any, gid: str) -> Rectangle:
+    """A full-height band from day lo to day hi, behind the bars."""
+    return Rectangle((lo, 0), hi - lo, 1, transform=tall, facecolor=color, lw=0, zorder=0.45, gid=gid)
+
+
 def _bands(ax: Plot, layout: TimelineLayout, theme: Theme) -> None:
     """A band over an imprecise time zero or date of death; a death line when death is not the cut-off."""
     from matplotlib.transforms import blended_transform_factory
 
     tall = blended_transform_factory(ax.transform, ax.axes_transform)
     if layout.zero_hi > layout.zero_lo:
-        ax.add_artist(
-            Rectangle(
-                (layout.zero_lo, 0),
-                layout.zero_hi - layout.zero_lo,
-                1,
-                transform=tall,
-                facecolor=to_rgba(theme.muted, 0.10),
-                lw=0,
-                zorder=0.45,
-                gid="time-zero-band",
-            )
-        )
+        zero_band = to_rgba(theme.muted, 0.10)
+        ax.add_artist(_band(layout.zero_lo, layout.zero_hi, tall, zero_band, "time-zero-band"))
     if layout.death_x is None:
         return
     if layout.death_hi > layout.death_lo:
-        ax.add_artist(
-            Rectangle(
-                (layout.death_lo, 0),
-                layout.death_hi - layout.death_lo,
-                1,
-                transform=tall,
-                facecolor=to_rgba(theme.cutoff, 0.12),
-                lw=0,
-                zorder=0.45,
-                gid="death-band",
-            )
-        )
+        death_band = to_rgba(theme.cutoff, 0.12)
+        ax.add_artist(_band(layout.death_lo, layout.death_hi, tall, death_band, "death-band"))
     elif abs(layout.death_x - layout.cutoff_x) >= 1:
         # Broken under texts, as every vertical rule is (layout.rules).
         x = layout.death_x

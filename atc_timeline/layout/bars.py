@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from atc_timeline.layout.geometry import Scale
 from atc_timeline.layout.model import Bar, Label, Sizes
 from atc_timeline.layout.records import EventRecord
-from atc_timeline.layout.text import ELLIPSIS, Measure, text_box
+from atc_timeline.layout.text import ELLIPSIS, Measure, greedy_lines, text_box
 
 _PAD = 0.06  # between a bar and a text beside it, inches
 _STOP_GAP = 0.1  # between a bar (or the text right of it) and its stop reason, inches
@@ -175,16 +175,7 @@ def wrap_whole(text: str, width: float, size: float, measure: Measure, lines: in
     words = _glued(text)
     if len(words) < 2:
         return ""
-    out: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if current and measure(candidate, size)[0] > width:
-            out.append(current)
-            current = word
-        else:
-            current = candidate
-    out.append(current)
+    out = greedy_lines([(" ", word) for word in words], width, size, measure)
     if len(out) > lines or any(measure(line, size)[0] > width for line in out):
         return ""
     return "\n".join(out)

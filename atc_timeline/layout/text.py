@@ -23,9 +23,16 @@ def wrap_text(text: str, width: float, size: float, measure: Measure, max_lines:
 
 def wrap_lines(text: str, width: float, size: float, measure: Measure) -> list[str]:
     """Greedy word wrap to `width` inches, as many lines as it takes (a word too long stays whole)."""
+    return greedy_lines(_words(text), width, size, measure)
+
+
+def greedy_lines(
+    words: list[tuple[str, str]], width: float, size: float, measure: Measure
+) -> list[str]:
+    """(joiner, word) pairs filled into lines of `width` inches, greedily; a word too long stays whole."""
     lines: list[str] = []
     current = ""
-    for sep, word in _words(text):
+    for sep, word in words:
         candidate = f"{current}{sep}{word}" if current else word
         if current and measure(candidate, size)[0] > width:
             lines.append(current)
